@@ -1,0 +1,189 @@
+# Firmware build. `make help` lists targets and options.
+#
+#   make [CROSS_COMPILE=aarch64-linux-gnu-] [O=build] [V=1] [DEBUG=1] [PLATFORM=qemu|board]
+#
+# Outputs: $(O)/firmware.elf (symbols, for gdb) and $(O)/Image (arm64 Image
+# for QEMU -kernel and U-Boot booti).
+
+CROSS_COMPILE ?= aarch64-linux-gnu-
+O ?= build
+V ?= 0
+DEBUG ?= 0
+PLATFORM ?= qemu
+HOST_CC ?= gcc
+QEMU ?= qemu-system-aarch64
+
+VALID_PLATFORM := qemu board
+VALID_BOOL := 0 1
+ifeq ($(filter $(PLATFORM),$(VALID_PLATFORM)),)
+$(error PLATFORM=$(PLATFORM) is not valid; choose one of: $(VALID_PLATFORM))
+endif
+ifeq ($(filter $(V),$(VALID_BOOL)),)
+$(error V=$(V) is not valid; choose one of: $(VALID_BOOL))
+endif
+ifeq ($(filter $(DEBUG),$(VALID_BOOL)),)
+$(error DEBUG=$(DEBUG) is not valid; choose one of: $(VALID_BOOL))
+endif
+
+ifeq ($(V),1)
+Q :=
+say :=
+else
+Q := @
+say = @printf '  %-8s %s\n' $(1) $(2);
+endif
+
+CC := $(CROSS_COMPILE)gcc
+LD := $(CROSS_COMPILE)ld
+OBJCOPY := $(CROSS_COMPILE)objcopy
+READELF := $(CROSS_COMPILE)readelf
+DTC ?= dtc
+
+SYSROOT := $(O)/sysroot
+LIBFDT := $(SYSROOT)/usr/lib/aarch64-linux-gnu/libfdt.a
+SETUP_STAMP := $(O)/.setup-done
+FW_VERSION := $(shell git describe --always --dirty --tags 2>/dev/null || echo unknown)
+
+# --- firmware sources ------------------------------------------------------
+FW_SRCS := \
+	boot/head.S boot/vectors.S boot/builtin_dtb.S \
+	boot/main.c boot/exception.c boot/esr.c boot/platform.c boot/selftests.c \
+	mm/pgtable.c mm/mmu.c \
+	drivers/console.c drivers/serial/pl011.c drivers/firmware/psci.c \
+	lib/fmt.c lib/string.c lib/strtoul.c lib/dt.c lib/cmdline.c \
+	lib/selftest.c lib/shell.c lib/stack_protector.c lib/arch/timer.c
+
+FW_OBJS := $(patsubst %,$(O)/fw/%.o,$(FW_SRCS))
+BUILTIN_DTB := $(O)/dts/qemu-virt.dtb
+
+OPT := $(if $(filter 1,$(DEBUG)),-Og -DDEBUG,-O2)
+PLATFORM_DEFS := $(if $(filter qemu,$(PLATFORM)),-DCONFIG_QEMU,)
+
+# Freestanding: our own libc headers (lib/include), the compiler's own
+# (stddef.h, stdint.h, stdarg.h) and libfdt's from the arm64 sysroot.
+# -mstrict-align: code runs before the MMU is on (Device memory, no
+# unaligned accesses); -mgeneral-regs-only: exception handlers need not
+# save FP/SIMD state; -fpie: the image relocates itself (boot/head.S).
+FW_CFLAGS := -std=gnu11 $(OPT) -g -ffreestanding -nostdinc \
+	-isystem lib/include -isystem $(shell $(CC) -print-file-name=include 2>/dev/null) \
+	-Iinclude -isystem $(SYSROOT)/usr/include \
+	-fpie -mstrict-align -mgeneral-regs-only -fno-common -fno-omit-frame-pointer \
+	-fstack-protector-strong -ffunction-sections -fdata-sections \
+	-Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-MMD -MP $(PLATFORM_DEFS) -DFW_VERSION='"$(FW_VERSION)"'
+FW_ASFLAGS := -D__ASSEMBLER__ -Iinclude -MMD -MP -DBUILTIN_DTB='"$(BUILTIN_DTB)"'
+# lib/string.c must not have its loops turned back into calls to itself.
+$(O)/fw/lib/string.c.o: FW_CFLAGS += -fno-builtin -fno-tree-loop-distribute-patterns
+
+FW_LDFLAGS := -pie --no-dynamic-linker -z norelro -z noexecstack --build-id=none \
+	--gc-sections -T $(O)/linker.lds
+
+# --- top-level targets -----------------------------------------------------
+.PHONY: all run test test-host test-qemu setup clean help compile_commands.json \
+	format check-format check debug
+all: $(O)/Image $(O)/firmware.elf
+
+help:
+	@echo 'Targets:'
+	@echo '  all (default)   build $(O)/Image and $(O)/firmware.elf'
+	@echo '  run             boot the Image in QEMU virt (SMMUv3, GICv3, edu)'
+	@echo '  test            host unit tests + QEMU boot runs; ends "N passed, N failed"'
+	@echo '  test-host       host unit tests only'
+	@echo '  test-qemu       QEMU runs only'
+	@echo '  setup           install the toolchain, QEMU 10, libfdt (idempotent)'
+	@echo '  compile_commands.json, format, check-format, clean'
+	@echo 'Options: CROSS_COMPILE=$(CROSS_COMPILE) O=$(O) V=0|1 DEBUG=0|1 PLATFORM=qemu|board'
+
+setup: $(SETUP_STAMP)
+$(SETUP_STAMP): scripts/setup.sh
+	$(Q)sh scripts/setup.sh $(O)
+	$(Q)mkdir -p $(O) && touch $@
+$(LIBFDT): | $(SETUP_STAMP)
+
+run: all
+	$(Q)python3 tests/qemu/run.py --build $(O) --interactive default
+
+test: all host-tests-built
+	$(Q)python3 tests/run_tests.py --build $(O)
+
+test-host: host-tests-built
+	$(Q)python3 tests/run_tests.py --build $(O) --host-only
+
+test-qemu: all
+	$(Q)python3 tests/run_tests.py --build $(O) --qemu-only
+
+clean:
+	rm -rf $(O)/fw $(O)/tests $(O)/dts $(O)/Image $(O)/firmware.elf $(O)/linker.lds $(O)/qemu
+
+# --- firmware image --------------------------------------------------------
+$(O)/fw/%.c.o: %.c | $(SETUP_STAMP)
+	$(call say,CC,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(FW_CFLAGS) -c $< -o $@
+
+$(O)/fw/%.S.o: %.S | $(SETUP_STAMP)
+	$(call say,AS,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(FW_ASFLAGS) -c $< -o $@
+
+$(O)/fw/boot/builtin_dtb.S.o: $(BUILTIN_DTB)
+
+$(O)/dts/%.dtb: dts/%.dts | $(SETUP_STAMP)
+	$(call say,DTC,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(DTC) -q -I dts -O dtb -o $@ $<
+
+$(O)/linker.lds: linker.ld include/layout.h include/bits.h | $(SETUP_STAMP)
+	$(call say,LDS,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -E -P -x c -D__ASSEMBLER__ -Iinclude $< -o $@
+
+$(O)/firmware.elf: $(FW_OBJS) $(O)/linker.lds $(LIBFDT)
+	$(call say,LD,$@)
+	$(Q)$(LD) $(FW_LDFLAGS) -o $@ $(FW_OBJS) $(LIBFDT) $(shell $(CC) -print-libgcc-file-name)
+	$(Q)sh scripts/check-relocs.sh $(READELF) $@
+
+$(O)/Image: $(O)/firmware.elf
+	$(call say,OBJCOPY,$@)
+	$(Q)$(OBJCOPY) -O binary $< $@
+
+# --- host unit tests (tests/host/host.mk lists them) -----------------------
+HOST_TESTS :=
+include tests/host/host.mk
+
+HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -DHOST_TEST -Iinclude -Itests/host \
+	-fsanitize=address,undefined -fno-sanitize-recover=all -MMD -MP
+HOST_LDLIBS := -lcmocka -lfdt
+HOST_BINS := $(patsubst %,$(O)/tests/host/test_%,$(HOST_TESTS))
+
+.PHONY: host-tests-built
+host-tests-built: $(HOST_BINS) $(foreach t,$(HOST_TESTS),$(patsubst %,$(O)/tests/fixtures/dt/%.dtb,$(HOST_TEST_$(t)_DTBS)))
+
+define host_test_rule
+$(O)/tests/host/test_$(1): tests/host/test_$(1).c $(HOST_TEST_$(1)_SRCS) | $(SETUP_STAMP)
+	$$(call say,HOSTCC,$$@)
+	$$(Q)mkdir -p $$(dir $$@)
+	$$(Q)$(HOST_CC) $$(HOST_CFLAGS) $(HOST_TEST_$(1)_CFLAGS) \
+		-DFIXTURE_DIR='"$(abspath $(O))/tests/fixtures/dt"' -o $$@ \
+		tests/host/test_$(1).c $(HOST_TEST_$(1)_SRCS) $$(HOST_LDLIBS)
+endef
+$(foreach t,$(HOST_TESTS),$(eval $(call host_test_rule,$(t))))
+
+$(O)/tests/fixtures/%.dtb: tests/fixtures/%.dts | $(SETUP_STAMP)
+	$(call say,DTC,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(DTC) -q -I dts -O dtb -o $@ $< 2>/dev/null
+
+# --- developer conveniences ------------------------------------------------
+compile_commands.json:
+	$(Q)rm -rf $(O)/fw && $(MAKE) --no-print-directory -B V=1 all host-tests-built | \
+		python3 scripts/compile_commands.py > $@
+	@echo "wrote $@"
+
+FORMAT_FILES := $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+format:
+	clang-format -i $(FORMAT_FILES)
+check-format:
+	clang-format --dry-run --Werror $(FORMAT_FILES)
+
+-include $(FW_OBJS:.o=.d) $(HOST_BINS:=.d)

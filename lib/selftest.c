@@ -1,0 +1,116 @@
+/* The in-image self-test runner (see include/selftest.h). */
+#include <console.h>
+#include <exception.h>
+#include <fmt.h>
+#include <selftest.h>
+#include <string.h>
+
+extern const struct selftest __selftests_start[], __selftests_end[];
+
+static unsigned int boot_errors;
+static const struct selftest *running;
+static struct selftest_totals totals;
+
+enum st_result selftest_fail(struct selftest_ctx *ctx, enum st_result r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fmt_vsnprintf(ctx->reason, sizeof(ctx->reason), fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+enum st_result selftest_assert_fail(struct selftest_ctx *ctx, const char *file, int line,
+				    const char *expr, const char *fmt, ...)
+{
+	size_t n = fmt_snprintf(ctx->reason, sizeof(ctx->reason), "%s:%d: %s", file, line, expr);
+	va_list ap;
+
+	if (*fmt && n + 2 < sizeof(ctx->reason)) {
+		ctx->reason[n++] = ':';
+		ctx->reason[n++] = ' ';
+		va_start(ap, fmt);
+		fmt_vsnprintf(ctx->reason + n, sizeof(ctx->reason) - n, fmt, ap);
+		va_end(ap);
+	}
+	return ST_FAIL;
+}
+
+void selftest_boot_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	kprintf("selftest: FAIL boot: ");
+	va_start(ap, fmt);
+	kvprintf(fmt, ap);
+	va_end(ap);
+	kprintf("\n");
+	boot_errors++;
+}
+
+unsigned int selftest_boot_errors(void)
+{
+	return boot_errors;
+}
+
+static bool matches(const struct selftest *t, const char *filter)
+{
+	size_t sl = strlen(t->suite), fl;
+
+	if (!filter || !strcmp(filter, "all"))
+		return true;
+	fl = strlen(filter);
+	/* "suite" or "suite.name" (a prefix of the full name). */
+	if (fl <= sl)
+		return !strncmp(t->suite, filter, fl) && fl == sl;
+	return !strncmp(t->suite, filter, sl) && filter[sl] == '.' &&
+	       !strcmp(t->name, filter + sl + 1);
+}
+
+void selftest_crash_verdict(void)
+{
+	if (running)
+		kprintf("selftest: FAIL %s.%s: crashed (report above)\n", running->suite,
+			running->name);
+	else
+		kprintf("selftest: FAIL crash: outside any test (report above)\n");
+	kprintf("selftest: summary: %u passed, %u failed, %u skipped\n", totals.passed,
+		totals.failed + boot_errors + 1, totals.skipped);
+}
+
+struct selftest_totals selftest_run(const char *filter)
+{
+	struct selftest_totals tot = { 0 };
+	const struct selftest *t;
+
+	for (t = __selftests_start; t < __selftests_end; t++) {
+		struct selftest_ctx ctx = { { 0 } };
+		enum st_result r;
+
+		if (!matches(t, filter))
+			continue;
+		running = t;
+		r = t->fn(&ctx);
+		running = NULL;
+		switch (r) {
+		case ST_PASS:
+			kprintf("selftest: PASS %s.%s\n", t->suite, t->name);
+			tot.passed++;
+			break;
+		case ST_SKIP:
+			kprintf("selftest: SKIP %s.%s: %s\n", t->suite, t->name, ctx.reason);
+			tot.skipped++;
+			break;
+		default:
+			kprintf("selftest: FAIL %s.%s: %s\n", t->suite, t->name, ctx.reason);
+			tot.failed++;
+			break;
+		}
+		totals = tot;
+	}
+	tot.failed += boot_errors;
+	kprintf("selftest: summary: %u passed, %u failed, %u skipped\n", tot.passed, tot.failed,
+		tot.skipped);
+	return tot;
+}
