@@ -70,6 +70,7 @@ FW_CFLAGS := -std=gnu11 $(OPT) -g -ffreestanding -nostdinc \
 	-fpie -mstrict-align -mgeneral-regs-only -fno-common -fno-omit-frame-pointer \
 	-fstack-protector-strong -ffunction-sections -fdata-sections \
 	-Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wno-format-zero-length \
 	-MMD -MP $(PLATFORM_DEFS) -DFW_VERSION='"$(FW_VERSION)"'
 FW_ASFLAGS := -D__ASSEMBLER__ -Iinclude -MMD -MP -DBUILTIN_DTB='"$(BUILTIN_DTB)"'
 # lib/string.c must not have its loops turned back into calls to itself.
@@ -103,13 +104,13 @@ $(LIBFDT): | $(SETUP_STAMP)
 run: all
 	$(Q)python3 tests/qemu/run.py --build $(O) --interactive default
 
-test: all host-tests-built
+test: all $(SHIM) host-tests-built
 	$(Q)python3 tests/run_tests.py --build $(O)
 
 test-host: host-tests-built
 	$(Q)python3 tests/run_tests.py --build $(O) --host-only
 
-test-qemu: all
+test-qemu: all $(SHIM)
 	$(Q)python3 tests/run_tests.py --build $(O) --qemu-only
 
 clean:
@@ -146,6 +147,14 @@ $(O)/firmware.elf: $(FW_OBJS) $(O)/linker.lds $(LIBFDT)
 $(O)/Image: $(O)/firmware.elf
 	$(call say,OBJCOPY,$@)
 	$(Q)$(OBJCOPY) -O binary $< $@
+
+# --- QEMU runs: the loader shim (tests/qemu/shim.S) ------------------------
+SHIM := $(O)/tests/qemu/shim.bin
+$(SHIM): tests/qemu/shim.S | $(SETUP_STAMP)
+	$(call say,AS,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -nostdlib -static -Wl,-Ttext=0 -Wl,--build-id=none -o $(@:.bin=.elf) $<
+	$(Q)$(OBJCOPY) -O binary $(@:.bin=.elf) $@
 
 # --- host unit tests (tests/host/host.mk lists them) -----------------------
 HOST_TESTS :=

@@ -21,14 +21,21 @@ bool platform_is_qemu(void)
  * QEMU without -semihosting the HLT is an undefined instruction: that fault
  * is expected and skipped, and the caller falls back to PSCI.
  */
+static void semihost_call(u64 op, const void *arg)
+{
+	/* Register variables hold only at the asm: no call between. */
+	register u64 x0 __asm__("x0") = op;
+	register const void *x1 __asm__("x1") = arg;
+
+	__asm__ volatile("hlt #0xf000" : "+r"(x0) : "r"(x1) : "memory");
+}
+
 static void semihost_exit(int code)
 {
 	u64 block[2] = { SEMIHOST_ADP_STOPPED_APPLICATION_EXIT, (u64)(s64)code };
-	register u64 x0 __asm__("x0") = SEMIHOST_SYS_EXIT_EXTENDED;
-	register u64 x1 __asm__("x1") = (uintptr_t)block;
 
 	fault_expect(EC_UNKNOWN);
-	__asm__ volatile("hlt #0xf000" : "+r"(x0) : "r"(x1) : "memory");
+	semihost_call(SEMIHOST_SYS_EXIT_EXTENDED, block);
 	fault_expect_end();
 }
 #endif

@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""`make test`: host unit tests, then the QEMU runs; one closing line.
+
+Every cmocka test case counts as one test, every QEMU run as one test.
+The last line is "N passed, N failed"; the exit status is non-zero if
+anything failed.
+"""
+import argparse
+import glob
+import os
+import re
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "qemu"))
+import run as qemu_run  # noqa: E402
+
+
+def host_tests(build):
+    npass = nfail = 0
+    bins = sorted(glob.glob(os.path.join(build, "tests", "host", "test_*")))
+    bins = [b for b in bins if os.access(b, os.X_OK) and not b.endswith(".d")]
+    if not bins:
+        print("host: no test binaries under %s/tests/host" % build)
+        return 0, 1
+    for b in bins:
+        name = os.path.basename(b)[len("test_"):]
+        env = dict(os.environ, CMOCKA_MESSAGE_OUTPUT="stdout")
+        p = subprocess.run([b], capture_output=True, text=True, env=env, timeout=600)
+        out = p.stdout + p.stderr
+        ok_m = re.search(r"\[  PASSED  \] (\d+) test", out)
+        bad_m = re.search(r"\[  FAILED  \] (\d+) test", out)
+        passed = int(ok_m.group(1)) if ok_m else 0
+        failed = int(bad_m.group(1)) if bad_m else 0
+        if p.returncode != 0 and failed == 0:
+            failed = 1  # crashed or sanitizer abort before cmocka's summary
+        print("host: %-10s %s (%d passed, %d failed)" %
+              (name, "PASS" if failed == 0 else "FAIL", passed, failed), flush=True)
+        if failed:
+            for line in out.splitlines():
+                if "FAIL" in line or "ERROR" in line or "error" in line.lower():
+                    print("  | " + line)
+        npass += passed
+        nfail += failed
+    return npass, nfail
+
+
+def qemu_tests(build, timeout):
+    npass = nfail = 0
+    defs = qemu_run.run_defs()
+    for name, r in defs.items():
+        ok, why, summ = qemu_run.run_one(build, name, r, timeout)
+        guest = " [guest: %s passed, %s failed, %s skipped]" % summ if summ else ""
+        print("qemu: %-14s %s%s%s" % (name, "PASS" if ok else "FAIL", guest,
+                                      "" if ok else ": " + why), flush=True)
+        if not ok:
+            log = os.path.join(build, "qemu", name + ".log")
+            print("  log: " + log)
+            for line in open(log, errors="replace").read().splitlines()[-15:]:
+                print("  | " + line)
+        npass += ok
+        nfail += not ok
+    return npass, nfail
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--timeout", type=int, default=60)
+    ap.add_argument("--host-only", action="store_true")
+    ap.add_argument("--qemu-only", action="store_true")
+    a = ap.parse_args()
+    npass = nfail = 0
+    if not a.qemu_only:
+        p, f = host_tests(a.build)
+        print("host unit tests: %d passed, %d failed\n" % (p, f))
+        npass += p
+        nfail += f
+    if not a.host_only:
+        p, f = qemu_tests(a.build, a.timeout)
+        print("qemu runs: %d passed, %d failed\n" % (p, f))
+        npass += p
+        nfail += f
+    print("%d passed, %d failed" % (npass, nfail))
+    return 0 if nfail == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
