@@ -9,8 +9,8 @@
  *		return ST_PASS;
  *	}
  *
- * Tests live in the .selftests.<suite> linker section, run in suite order
- * at boot, and print one line each:
+ * Tests live in the .selftests.<suite> linker section and run at boot in
+ * order of suite name, then source file and line, printing one line each:
  *
  *	selftest: PASS dma.map_roundtrip
  *	selftest: FAIL dma.map_roundtrip: <reason>
@@ -34,6 +34,8 @@ struct selftest_ctx {
 struct selftest {
 	const char *suite;
 	const char *name;
+	const char *file;
+	int line;
 	enum st_result (*fn)(struct selftest_ctx *ctx);
 };
 
@@ -43,6 +45,8 @@ struct selftest {
 		__section(".selftests." #suite_) __aligned(8) = {                   \
 			.suite = #suite_,                                           \
 			.name = #name_,                                             \
+			.file = __FILE__,                                           \
+			.line = __LINE__,                                           \
 			.fn = st_##suite_##_##name_,                                \
 		};                                                                  \
 	static enum st_result st_##suite_##_##name_(struct selftest_ctx *ctx __unused)

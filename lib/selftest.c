@@ -79,12 +79,50 @@ void selftest_crash_verdict(void)
 		totals.failed + boot_errors + 1, totals.skipped);
 }
 
+#define SELFTEST_MAX 1024
+
+static bool before(const struct selftest *a, const struct selftest *b)
+{
+	int c = strcmp(a->suite, b->suite);
+
+	if (!c)
+		c = strcmp(a->file, b->file);
+	return c ? c < 0 : a->line < b->line;
+}
+
+/* The registered tests in run order (the linker keeps no order inside a suite). */
+static const struct selftest *const *ordered(size_t *count)
+{
+	static const struct selftest *order[SELFTEST_MAX];
+	static size_t n;
+	const struct selftest *t;
+
+	if (n)
+		goto out;
+	for (t = __selftests_start; t < __selftests_end && n < SELFTEST_MAX; t++) {
+		size_t i = n++;
+
+		for (; i > 0 && before(t, order[i - 1]); i--)
+			order[i] = order[i - 1];
+		order[i] = t;
+	}
+out:
+	*count = n;
+	return order;
+}
+
 struct selftest_totals selftest_run(const char *filter)
 {
 	struct selftest_totals tot = { 0 };
-	const struct selftest *t;
+	const struct selftest *const *order;
+	size_t i, count;
 
-	for (t = __selftests_start; t < __selftests_end; t++) {
+	order = ordered(&count);
+	if (__selftests_end - __selftests_start > SELFTEST_MAX)
+		kprintf("selftest: FAIL registry: more than %d tests; raise SELFTEST_MAX\n",
+			SELFTEST_MAX);
+	for (i = 0; i < count; i++) {
+		const struct selftest *t = order[i];
 		struct selftest_ctx ctx = { { 0 } };
 		enum st_result r;
 
