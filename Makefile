@@ -39,7 +39,7 @@ OBJCOPY := $(CROSS_COMPILE)objcopy
 READELF := $(CROSS_COMPILE)readelf
 DTC ?= dtc
 
-SYSROOT := $(O)/sysroot
+SYSROOT := $(or $(SYSROOT_OVERRIDE),$(O)/sysroot)
 LIBFDT := $(SYSROOT)/usr/lib/aarch64-linux-gnu/libfdt.a
 SETUP_STAMP := $(O)/.setup-done
 FW_VERSION := $(shell git describe --always --dirty --tags 2>/dev/null || echo unknown)
@@ -53,6 +53,7 @@ FW_SRCS := \
 	lib/fmt.c lib/string.c lib/strtoul.c lib/dt.c lib/cmdline.c \
 	lib/selftest.c lib/shell.c lib/stack_protector.c lib/arch/timer.c
 
+SHIM := $(O)/tests/qemu/shim.bin
 FW_OBJS := $(patsubst %,$(O)/fw/%.o,$(FW_SRCS))
 BUILTIN_DTB := $(O)/dts/qemu-virt.dtb
 
@@ -104,7 +105,14 @@ $(LIBFDT): | $(SETUP_STAMP)
 run: all
 	$(Q)python3 tests/qemu/run.py --build $(O) --interactive default
 
-test: all $(SHIM) host-tests-built
+# The hardware image must never execute HLT (semihosting): build it too.
+BOARD_ELF := $(O)/board/firmware.elf
+$(BOARD_ELF): FORCE | $(SETUP_STAMP)
+	$(Q)$(MAKE) --no-print-directory O=$(O)/board PLATFORM=board SETUP_STAMP=$(SETUP_STAMP) \
+		SYSROOT_OVERRIDE=$(SYSROOT) all
+FORCE:
+
+test: all $(SHIM) host-tests-built $(BOARD_ELF)
 	$(Q)python3 tests/run_tests.py --build $(O)
 
 test-host: host-tests-built
@@ -149,7 +157,6 @@ $(O)/Image: $(O)/firmware.elf
 	$(Q)$(OBJCOPY) -O binary $< $@
 
 # --- QEMU runs: the loader shim (tests/qemu/shim.S) ------------------------
-SHIM := $(O)/tests/qemu/shim.bin
 $(SHIM): tests/qemu/shim.S | $(SETUP_STAMP)
 	$(call say,AS,$<)
 	$(Q)mkdir -p $(dir $@)
@@ -184,8 +191,8 @@ $(O)/tests/fixtures/%.dtb: tests/fixtures/%.dts | $(SETUP_STAMP)
 	$(Q)$(DTC) -q -I dts -O dtb -o $@ $< 2>/dev/null
 
 # --- developer conveniences ------------------------------------------------
-compile_commands.json:
-	$(Q)rm -rf $(O)/fw && $(MAKE) --no-print-directory -B V=1 all host-tests-built | \
+compile_commands.json: | $(SETUP_STAMP)
+	$(Q)$(MAKE) --no-print-directory -B V=1 all host-tests-built | \
 		python3 scripts/compile_commands.py > $@
 	@echo "wrote $@"
 

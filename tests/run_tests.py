@@ -46,6 +46,23 @@ def host_tests(build):
     return npass, nfail
 
 
+def hlt_count(elf):
+    objdump = os.environ.get("CROSS_COMPILE", "aarch64-linux-gnu-") + "objdump"
+    out = subprocess.run([objdump, "-d", elf], capture_output=True, text=True, check=True).stdout
+    return len(re.findall(r"\thlt\t", out))
+
+
+def image_tests(build):
+    """Images for hardware never execute HLT; the QEMU image does (semihosting)."""
+    board = os.path.join(build, "board", "firmware.elf")
+    qemu = os.path.join(build, "firmware.elf")
+    nb, nq = hlt_count(board), hlt_count(qemu)
+    ok = nb == 0 and nq > 0
+    print("image: board-no-hlt   %s (board image: %d HLT, qemu image: %d HLT)" %
+          ("PASS" if ok else "FAIL", nb, nq), flush=True)
+    return int(ok), int(not ok)
+
+
 def qemu_tests(build, timeout):
     npass = nfail = 0
     defs = qemu_run.run_defs()
@@ -78,6 +95,9 @@ def main():
         npass += p
         nfail += f
     if not a.host_only:
+        p, f = image_tests(a.build)
+        npass += p
+        nfail += f
         p, f = qemu_tests(a.build, a.timeout)
         print("qemu runs: %d passed, %d failed\n" % (p, f))
         npass += p
