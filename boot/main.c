@@ -5,7 +5,9 @@
  *   -> console from /chosen/stdout-path -> banner -> RAM mapped from /memory
  *   -> self-tests -> exit with the verdict (selftest.exit) or the console
  */
+#include <arch/cache.h>
 #include <boot.h>
+#include <dma.h>
 #include <cmdline.h>
 #include <console.h>
 #include <dt.h>
@@ -154,6 +156,10 @@ void boot_main(phys_addr_t dtb, unsigned int entry_el)
 		if (dtb)
 			selftest_boot_error("loader's DTB unusable: %s", problem);
 	}
-	map_ram();
+	cache_init();
+	if (dma_init(boot_info.fdt)) {
+		selftest_boot_error("DMA memory set-up failed; RAM mapped without pools");
+		map_ram();
+	}
 	finish();
 }

@@ -133,9 +133,9 @@ static int map_new(phys_addr_t base, u64 size, enum mmu_type type, const char *n
 /* Whether an existing region of type @have already serves a request for @want. */
 static bool covers(enum mmu_type have, enum mmu_type want)
 {
-	/* RAM over the image, the DTB or a hole: those keep their own mapping. */
+	/* RAM around the image, the DTB, holes and NC pools: those keep theirs. */
 	if (want == MMU_DATA)
-		return have != MMU_DEVICE && have != MMU_DMA_NC;
+		return have != MMU_DEVICE;
 	return have == want;
 }
 
@@ -148,6 +148,13 @@ int mmu_map(phys_addr_t base, u64 size, enum mmu_type type, const char *name)
 
 	if (!size || end <= start)
 		return -EINVAL;
+	/* Check every overlap first, so a conflict maps nothing. */
+	for (i = 0; i < nr_regions; i++) {
+		const struct mmu_region *r = &regions[i];
+
+		if (r->base < end && start < r->base + r->size && !covers(r->type, type))
+			return -EEXIST;
+	}
 	/* Map the gaps between recorded regions that overlap [start, end). */
 	for (i = 0; i < nr_regions && start < end; i++) {
 		const struct mmu_region *r = &regions[i];
@@ -155,8 +162,6 @@ int mmu_map(phys_addr_t base, u64 size, enum mmu_type type, const char *name)
 
 		if (r_end <= start || r->base >= end)
 			continue;
-		if (!covers(r->type, type))
-			return -EEXIST;
 		if (r->base > start) {
 			ret = map_new(start, r->base - start, type, name);
 			if (ret)

@@ -921,7 +921,8 @@ static void random_run(unsigned int va_bits, u64 base, u64 window, u64 seed,
 
 	for (a = 0; a < attempts && m->nreg < ARRAY_SIZE(m->reg); a++) {
 		struct region r;
-		u64 roll = rng_below(100), first, n, j;
+		/* A few 1 GiB attempts first, before pages fragment every slot. */
+		u64 roll = a < 4 ? 99 : rng_below(100), first, n, j;
 		bool overlap = false;
 		int ret;
 
@@ -989,15 +990,15 @@ static void random_run(unsigned int va_bits, u64 base, u64 window, u64 seed,
 	assert_int_equal(f->t.tables, f->alloc.nlive);
 	assert_int_equal(f->alloc.allocs - f->alloc.frees, (long)f->alloc.nlive);
 	assert_int_equal(count_tables(f, f->t.root, f->t.start_level), f->t.tables);
+	print_message("va_bits %u seed %#llx: %u maps, %u conflicts, %llu pages, %lu tables, leaves %lu/%lu/%lu\n",
+		      va_bits, (unsigned long long)seed, ok, conflicts,
+		      (unsigned long long)mapped_pages, f->t.tables, leaves_at[1], leaves_at[2], leaves_at[3]);
 	/* The run exercised both outcomes. */
 	assert_true(ok > 20);
 	assert_true(conflicts > 0);
 	assert_true(leaves_at[2] > 0 && leaves_at[3] > 0);
 	if (window >= SZ_1G)
 		assert_true(leaves_at[1] > 0);
-	print_message("va_bits %u seed %#llx: %u maps, %u conflicts, %llu pages, %lu tables\n",
-		      va_bits, (unsigned long long)seed, ok, conflicts,
-		      (unsigned long long)mapped_pages, f->t.tables);
 
 	free(m->mapped);
 	free(m);

@@ -1,0 +1,75 @@
+/*
+ * Shared between the DMA layer's files (mm/dma*.c): pools, dma-debug
+ * bookkeeping. Drivers use <dma.h> only.
+ */
+#ifndef MM_DMA_INTERNAL_H
+#define MM_DMA_INTERNAL_H
+
+#include <compiler.h>
+#include <dma.h>
+#include <mm/buddy.h>
+#include <mm/swiotlb.h>
+
+/* A coherent pool: a shared-dma-pool region, or the firmware's NC pool. */
+struct dma_mem {
+	const char *name;
+	phys_addr_t base;
+	u64 size;
+	bool nc;	/* CPU mapping is Normal Non-cacheable */
+	bool reusable;	/* lent to reclaimable firmware allocations while idle */
+	struct buddy buddy;
+};
+
+#define DMA_MAX_MEMS 8
+extern struct dma_mem dma_mems[DMA_MAX_MEMS];
+extern unsigned int dma_nr_mems;
+extern struct dma_mem *dma_default_mem;	/* linux,dma-default */
+extern struct dma_mem *dma_cma_mem;	/* linux,cma-default */
+extern struct dma_mem *dma_nc_mem;	/* firmware NC pool for non-coherent devices */
+extern struct swiotlb *dma_default_swiotlb;
+
+struct dma_mem *dma_mem_of(phys_addr_t pa);
+/* Allocate 2^order pages from @m, reclaiming lent pages if needed. */
+int dma_mem_alloc(struct dma_mem *m, unsigned int order, phys_addr_t *pa);
+const char *dma_mem_name_of_rmem(int rmem);
+struct dma_mem *dma_mem_by_rmem(int rmem);
+struct swiotlb *dma_swiotlb_by_rmem(int rmem);
+
+/* dma-debug (mm/dma_debug.c) */
+enum dbg_type { DBG_SINGLE, DBG_PAGE, DBG_SG, DBG_COHERENT };
+
+struct dbg_entry {
+	const struct device *dev;
+	dma_addr_t dma;
+	u64 size;
+	phys_addr_t phys;
+	enum dma_data_direction dir;
+	enum dbg_type type;
+	bool checked;	/* dma_mapping_error() was called on it */
+	u32 next;	/* hash chain / free list */
+};
+
+extern bool dma_debug_enabled;
+
+void dma_debug_report(const struct device *dev, const char *fmt, ...) __printf(2, 3);
+/* Record a mapping; reports (and returns false) if the table is full. */
+bool dma_debug_add(const struct device *dev, enum dbg_type type, dma_addr_t dma, u64 size,
+		   phys_addr_t phys, enum dma_data_direction dir);
+/*
+ * Check an unmap/free against the record and drop it. Reports unknown
+ * handles, size, direction and type mismatches, unchecked mapping errors.
+ * Return: false for an unknown handle (the caller must not touch anything).
+ */
+bool dma_debug_remove(const struct device *dev, enum dbg_type type, dma_addr_t dma, u64 size,
+		      enum dma_data_direction dir, const char *what);
+/* A sync must lie within one live streaming mapping; reports otherwise. */
+bool dma_debug_check_sync(const struct device *dev, dma_addr_t dma, u64 size,
+			  enum dma_data_direction dir, const char *what);
+void dma_debug_mark_checked(const struct device *dev, dma_addr_t dma);
+/* Report and drop every record of @dev. Return: how many there were. */
+unsigned int dma_debug_release(const struct device *dev);
+/* Report mapping of the stack or read-only image memory. Return: true if illegal. */
+bool dma_debug_illegal_area(const struct device *dev, phys_addr_t pa, u64 size,
+			    const char *what);
+
+#endif /* MM_DMA_INTERNAL_H */
