@@ -84,7 +84,7 @@ FW_LDFLAGS := -pie --no-dynamic-linker -z norelro -z noexecstack --build-id=none
 
 # --- top-level targets -----------------------------------------------------
 .PHONY: all run test test-host test-qemu setup clean help compile_commands.json \
-	format check-format check debug
+	format check-format check debug tools overlays
 all: $(O)/Image $(O)/firmware.elf
 
 help:
@@ -95,6 +95,7 @@ help:
 	@echo '  test-host       host unit tests only'
 	@echo '  test-qemu       QEMU runs only'
 	@echo '  setup           install the toolchain, QEMU 10, libfdt (idempotent)'
+	@echo '  tools           $(O)/tools/dtbcheck: check a .dtb's memory map and pools on the host'
 	@echo '  compile_commands.json, format, check-format, clean'
 	@echo 'Options: CROSS_COMPILE=$(CROSS_COMPILE) O=$(O) V=0|1 DEBUG=0|1 PLATFORM=qemu|board'
 
@@ -104,8 +105,8 @@ $(SETUP_STAMP): scripts/setup.sh
 	$(Q)mkdir -p $(O) && touch $@
 $(LIBFDT): | $(SETUP_STAMP)
 
-run: all
-	$(Q)python3 tests/qemu/run.py --build $(O) --interactive default
+run: all $(OVERLAYS)
+	$(Q)python3 tests/qemu/run.py --build $(O) --interactive pools
 
 # The hardware image must never execute HLT (semihosting): build it too.
 BOARD_ELF := $(O)/board/firmware.elf
@@ -114,17 +115,18 @@ $(BOARD_ELF): FORCE | $(SETUP_STAMP)
 		SYSROOT_OVERRIDE=$(SYSROOT) all
 FORCE:
 
-test: all $(SHIM) host-tests-built $(BOARD_ELF)
+test: all $(SHIM) host-tests-built $(BOARD_ELF) $(DTBCHECK) $(OVERLAYS)
 	$(Q)python3 tests/run_tests.py --build $(O)
 
 test-host: host-tests-built
 	$(Q)python3 tests/run_tests.py --build $(O) --host-only
 
-test-qemu: all $(SHIM)
+test-qemu: all $(SHIM) $(DTBCHECK) $(OVERLAYS)
 	$(Q)python3 tests/run_tests.py --build $(O) --qemu-only
 
 clean:
-	rm -rf $(O)/fw $(O)/tests $(O)/dts $(O)/Image $(O)/firmware.elf $(O)/linker.lds $(O)/qemu
+	rm -rf $(O)/fw $(O)/tests $(O)/dts $(O)/Image $(O)/firmware.elf $(O)/linker.lds $(O)/qemu \
+		$(O)/tools $(O)/board
 
 # --- firmware image --------------------------------------------------------
 $(O)/fw/%.c.o: %.c | $(SETUP_STAMP)
@@ -164,6 +166,25 @@ $(SHIM): tests/qemu/shim.S | $(SETUP_STAMP)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) -nostdlib -static -Wl,-Ttext=0 -Wl,--build-id=none -o $(@:.bin=.elf) $<
 	$(Q)$(OBJCOPY) -O binary $(@:.bin=.elf) $@
+
+# --- host tool: the firmware's own DT parsing on a .dtb (tools/dtbcheck.c) ---
+DTBCHECK := $(O)/tools/dtbcheck
+DTBCHECK_SRCS := tools/dtbcheck.c mm/memmap.c mm/dt_dma.c lib/dt.c lib/fmt.c
+tools: $(DTBCHECK)
+$(DTBCHECK): $(DTBCHECK_SRCS) | $(SETUP_STAMP)
+	$(call say,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
+		-Iinclude -MMD -MP -o $@ $(DTBCHECK_SRCS) -lfdt
+-include $(DTBCHECK).d
+
+# --- DT overlays for the QEMU runs (dts/*.dtso) -----------------------------
+OVERLAYS := $(patsubst dts/%.dtso,$(O)/dts/%.dtbo,$(wildcard dts/*.dtso))
+overlays: $(OVERLAYS)
+$(O)/dts/%.dtbo: dts/%.dtso | $(SETUP_STAMP)
+	$(call say,DTC,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(DTC) -q -@ -I dts -O dtb -o $@ $<
 
 # --- host unit tests (tests/host/host.mk lists them) -----------------------
 HOST_TESTS :=

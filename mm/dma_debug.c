@@ -150,7 +150,7 @@ bool dma_debug_remove(const struct device *dev, enum dbg_type type, dma_addr_t d
 	if (type != DBG_COHERENT && e->dir != dir)
 		dma_debug_report(dev, "%s with wrong direction: %s, mapped %s (handle 0x%llx)",
 				 what, dir_name(dir), dir_name(e->dir), (unsigned long long)dma);
-	if (type != DBG_COHERENT && type != DBG_SG && !e->checked)
+	if ((e->type == DBG_SINGLE || e->type == DBG_PAGE) && !e->checked)
 		dma_debug_report(dev, "driver did not check dma_mapping_error() (handle 0x%llx)",
 				 (unsigned long long)dma);
 	i = *link;

@@ -44,6 +44,10 @@ static int swiotlb_of_rmem[MEMMAP_MAX_RMEM];
 static struct swiotlb default_swiotlb;
 static unsigned int memmap_problems;
 
+/* The default bounce buffer, placed low in RAM (reachable by small masks). */
+static phys_addr_t swiotlb_base;
+static u64 swiotlb_size;
+
 static struct device devices[MAX_DEVICES];
 static unsigned int nr_devices;
 
@@ -185,6 +189,7 @@ static bool claimed(phys_addr_t base, u64 size)
 	int i;
 
 	if (overlaps(base, size, img, (uintptr_t)__image_end - img) ||
+	    (swiotlb_size && overlaps(base, size, swiotlb_base, swiotlb_size)) ||
 	    overlaps(base, size, (uintptr_t)boot_info.fdt, fdt_totalsize(boot_info.fdt)))
 		return true;
 	for (i = 0; i < memmap.nr_rmem; i++)
@@ -194,6 +199,21 @@ static bool claimed(phys_addr_t base, u64 size)
 		if (overlaps(base, size, memmap.rsv[i].base, memmap.rsv[i].size))
 			return true;
 	return false;
+}
+
+/* The lowest unclaimed, @size-aligned RAM range of @size bytes, or 0. */
+static phys_addr_t lowest_free(u64 size)
+{
+	int r;
+
+	for (r = 0; r < memmap.nr_ram; r++) {
+		phys_addr_t a = ALIGN_UP(memmap.ram[r].base, size);
+
+		for (; a + size <= memmap.ram[r].base + memmap.ram[r].size; a += size)
+			if (!claimed(a, size))
+				return a;
+	}
+	return 0;
 }
 
 /* The largest page-aligned RAM range nothing claims, found page-block by page-block. */
@@ -270,6 +290,10 @@ int dma_init(const void *fdt)
 		if (ret)
 			kprintf("dma: error: cannot map no-map region %s: %d\n", r->name, ret);
 	}
+	/* Like Linux's default swiotlb: as low as possible, so small masks reach it. */
+	swiotlb_base = lowest_free(PAGE_SIZE << DEFAULT_SWIOTLB_ORDER);
+	if (swiotlb_base)
+		swiotlb_size = PAGE_SIZE << DEFAULT_SWIOTLB_ORDER;
 	largest_free(&fw_base, &fw_size);
 	if (fw_size < 4 * NC_POOL_SIZE) {
 		kprintf("dma: error: no free RAM range of %lu MiB for the firmware\n",
@@ -323,13 +347,11 @@ int dma_init(const void *fdt)
 			swiotlb_of_rmem[i] = n;
 		}
 	}
-	{
-		void *sw = page_alloc(DEFAULT_SWIOTLB_ORDER);
-
-		if (sw && !swiotlb_init(&default_swiotlb, "swiotlb", (uintptr_t)sw,
-					PAGE_SIZE << DEFAULT_SWIOTLB_ORDER))
-			dma_default_swiotlb = &default_swiotlb;
-	}
+	if (swiotlb_size && !swiotlb_init(&default_swiotlb, "swiotlb", swiotlb_base, swiotlb_size))
+		dma_default_swiotlb = &default_swiotlb;
+	else
+		kprintf("dma: warning: no default bounce buffer (no free %llu MiB of RAM)\n",
+			(unsigned long long)((PAGE_SIZE << DEFAULT_SWIOTLB_ORDER) >> 20));
 	return 0;
 }
 

@@ -1,0 +1,368 @@
+/*
+ * In-image tests of the DMA layer on the pools overlay
+ * (dts/qemu-virt-pools.dtso): real reserved-memory pools, real MMU
+ * attributes, the test devices under /dma-test. Without the overlay they
+ * skip, saying so.
+ */
+#include <dma.h>
+#include <fmt.h>
+#include <layout.h>
+#include <mm/dma_internal.h>
+#include <mm/mmu.h>
+#include <mm/reclaim.h>
+#include <selftest.h>
+#include <string.h>
+
+#define T_NOMAP "/dma-test/coherent-nomap-pool"
+#define T_REUSE "/dma-test/coherent-reusable-pool"
+#define T_CMA "/dma-test/coherent-cma-default"
+#define T_DEFAULT "/dma-test/coherent-dma-default"
+#define T_NC "/dma-test/noncoherent-nomap-pool"
+#define T_RESTRICTED "/dma-test/restricted"
+#define T_OFFSET "/dma-test/offset-bus/dma-ranges-offset"
+
+unsigned int dma_memmap_problems(void);
+
+static bool contains(const char *s, const char *sub)
+{
+	size_t n = strlen(sub);
+
+	for (; *s; s++)
+		if (!strncmp(s, sub, n))
+			return true;
+	return false;
+}
+
+static enum mmu_type mmu_type_at(phys_addr_t pa)
+{
+	unsigned int i, n;
+	const struct mmu_region *r = mmu_regions(&n);
+
+	for (i = 0; i < n; i++)
+		if (pa >= r[i].base && pa - r[i].base < r[i].size)
+			return r[i].type;
+	return MMU_HOLE;
+}
+
+static bool all_zero(const u8 *p, size_t n)
+{
+	while (n--)
+		if (*p++)
+			return false;
+	return true;
+}
+
+#define NEED_DEV(var, path)                                                      \
+	struct device *var = device_get_dt(path);                                \
+	if (!var)                                                                \
+		ST_SKIP("no %s in this DT (boot with the pools overlay)", path)
+
+static u8 buf_a[8192] __aligned(64);
+static u8 buf_b[8192] __aligned(64);
+
+SELFTEST(dma, pools_from_dt)
+{
+	NEED_DEV(dev, T_NOMAP);
+	(void)dev;
+	ST_ASSERT(dma_memmap_problems() == 0, "%u memory-map problems", dma_memmap_problems());
+	ST_ASSERT(dma_default_mem && dma_default_mem->nc, "linux,dma-default pool missing");
+	ST_ASSERT(dma_cma_mem && dma_cma_mem->reusable, "linux,cma-default pool missing");
+	ST_ASSERT(dma_nc_mem && dma_default_swiotlb, "firmware NC pool or swiotlb missing");
+	ST_ASSERT(mmu_type_at(dma_default_mem->base) == MMU_DMA_NC, "no-map pool not Normal NC");
+	ST_ASSERT(mmu_type_at(dma_cma_mem->base) == MMU_DATA, "reusable pool not Normal WB");
+	return ST_PASS;
+}
+
+/* Coherent memory: own pool, zeroed, naturally aligned, freed back. */
+SELFTEST(dma, coherent_own_pool)
+{
+	static const size_t sizes[] = { 1, 4096, 5000, 65536, 3 * 4096 };
+	NEED_DEV(dev, T_NOMAP);
+	unsigned int live = dma_debug_live(NULL), i;
+	u64 before = buddy_free_bytes(&dev->mem->buddy);
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		u64 align = PAGE_SIZE << buddy_order_of(sizes[i]);
+		dma_addr_t dma;
+		u8 *p = dma_alloc_coherent(dev, sizes[i], &dma, GFP_KERNEL);
+
+		ST_ASSERT(p, "size %zu", sizes[i]);
+		ST_ASSERT(dma == (uintptr_t)p, "1:1 device: dma 0x%llx cpu %p", (unsigned long long)dma,
+			  p);
+		ST_ASSERT(dma_mem_of(dma) == dev->mem, "not from the device's pool");
+		ST_ASSERT(IS_ALIGNED(dma, align), "0x%llx not aligned to %llu", (unsigned long long)dma,
+			  (unsigned long long)align);
+		ST_ASSERT(all_zero(p, align), "not zeroed");
+		memset(p, 0xa5, sizes[i]);
+		dma_free_coherent(dev, sizes[i], p, dma);
+	}
+	ST_ASSERT(buddy_free_bytes(&dev->mem->buddy) == before, "pool did not get everything back");
+	ST_ASSERT(dma_debug_live(NULL) == live);
+	return ST_PASS;
+}
+
+/* Devices without memory-region use linux,dma-default; CMA-bound ones their pool. */
+SELFTEST(dma, coherent_defaults)
+{
+	NEED_DEV(off, T_OFFSET);
+	NEED_DEV(cma, T_CMA);
+	dma_addr_t d1, d2;
+	void *p1 = dma_alloc_coherent(off, 4096, &d1, GFP_KERNEL);
+	void *p2 = dma_alloc_coherent(cma, 4096, &d2, GFP_KERNEL);
+
+	ST_ASSERT(p1 && dma_mem_of((uintptr_t)p1) == dma_default_mem, "not from dma-default");
+	ST_ASSERT(p2 && dma_mem_of((uintptr_t)p2) == dma_cma_mem, "not from cma-default");
+	dma_free_coherent(off, 4096, p1, d1);
+	dma_free_coherent(cma, 4096, p2, d2);
+	return ST_PASS;
+}
+
+/* A non-coherent device's coherent memory is mapped Normal Non-cacheable. */
+SELFTEST(dma, noncoherent_coherent_is_nc)
+{
+	NEED_DEV(dev, T_NC);
+	dma_addr_t dma;
+	void *p;
+
+	ST_ASSERT(!dev->dma_coherent, "device should be non-coherent");
+	p = dma_alloc_coherent(dev, 8192, &dma, GFP_KERNEL);
+	ST_ASSERT(p, "allocation failed");
+	ST_ASSERT(mmu_type_at((uintptr_t)p) == MMU_DMA_NC, "CPU mapping is %s",
+		  mmu_type_name(mmu_type_at((uintptr_t)p)));
+	dma_free_coherent(dev, 8192, p, dma);
+	return ST_PASS;
+}
+
+/* dma-ranges: the device sees RAM at 0 (CPU 0x40000000). */
+SELFTEST(dma, dma_ranges_offset)
+{
+	NEED_DEV(dev, T_OFFSET);
+	dma_addr_t dma = dma_map_single(dev, buf_a, 256, DMA_TO_DEVICE);
+
+	ST_ASSERT(!dma_mapping_error(dev, dma));
+	ST_ASSERT(dma == (uintptr_t)buf_a - 0x40000000ULL, "dma 0x%llx for cpu %p",
+		  (unsigned long long)dma, (void *)buf_a);
+	dma_unmap_single(dev, dma, 256, DMA_TO_DEVICE);
+	return ST_PASS;
+}
+
+/* A mask that cannot reach the buffer bounces through the low swiotlb. */
+SELFTEST(dma, bounce_for_mask)
+{
+	NEED_DEV(dev, T_OFFSET);
+	u64 old = dev->dma_mask;
+	static u8 *high;
+	dma_addr_t dma;
+	phys_addr_t pa;
+
+	/* A buffer above 256 MiB of device address space (CPU 0x50000000+). */
+	high = (u8 *)(uintptr_t)(dma_cma_mem ? dma_cma_mem->base : 0);
+	if (!high)
+		ST_SKIP("no CMA pool for a high buffer");
+	high = dma_alloc_coherent(device_get_dt(T_CMA), 4096, &dma, GFP_KERNEL);
+	ST_ASSERT(high);
+	memset(high, 0x3c, 300);
+	ST_ASSERT(!dma_set_mask(dev, DMA_BIT_MASK(28)));
+	dma = dma_map_single(dev, high, 300, DMA_BIDIRECTIONAL);
+	ST_ASSERT(!dma_mapping_error(dev, dma), "%s", dma_debug_last());
+	ST_ASSERT(dma + 300 <= DMA_BIT_MASK(28) + 1, "dma 0x%llx beyond the mask",
+		  (unsigned long long)dma);
+	pa = dma + 0x40000000ULL;
+	ST_ASSERT(swiotlb_owns(dma_default_swiotlb, pa), "not bounced");
+	ST_ASSERT(((u8 *)(uintptr_t)pa)[299] == 0x3c, "data not copied in");
+	((u8 *)(uintptr_t)pa)[7] = 0x77; /* the "device" writes */
+	dma_unmap_single(dev, dma, 300, DMA_BIDIRECTIONAL);
+	ST_ASSERT(high[7] == 0x77, "data not copied back");
+	dma_set_mask(dev, old);
+	dma_free_coherent(device_get_dt(T_CMA), 4096, high, (uintptr_t)high);
+	return ST_PASS;
+}
+
+/* restricted-dma-pool: every mapping bounces through the device's own pool. */
+SELFTEST(dma, bounce_restricted)
+{
+	NEED_DEV(dev, T_RESTRICTED);
+	struct swiotlb *sw = dev->bounce;
+	dma_addr_t dma;
+	unsigned int i;
+
+	ST_ASSERT(sw && dev->force_bounce, "device not bound to its restricted pool");
+	for (i = 0; i < sizeof(buf_a); i++)
+		buf_a[i] = (u8)(i * 7);
+	dma = dma_map_single(dev, buf_a, 3000, DMA_TO_DEVICE);
+	ST_ASSERT(!dma_mapping_error(dev, dma));
+	ST_ASSERT(swiotlb_owns(sw, dma), "dma 0x%llx outside %s", (unsigned long long)dma, sw->name);
+	ST_ASSERT(!memcmp((void *)(uintptr_t)dma, buf_a, 3000), "slot does not hold the data");
+	dma_unmap_single(dev, dma, 3000, DMA_TO_DEVICE);
+
+	memset(buf_b, 0, sizeof(buf_b));
+	dma = dma_map_single(dev, buf_b, 5000, DMA_FROM_DEVICE);
+	ST_ASSERT(!dma_mapping_error(dev, dma));
+	memcpy((void *)(uintptr_t)dma, buf_a, 5000); /* the device writes the slot */
+	dma_sync_single_for_cpu(dev, dma + 1000, 100, DMA_FROM_DEVICE);
+	ST_ASSERT(!memcmp(buf_b + 1000, buf_a + 1000, 100), "partial sync did not copy back");
+	ST_ASSERT(buf_b[999] == 0 && buf_b[1100] == 0, "sync copied outside its range");
+	dma_unmap_single(dev, dma, 5000, DMA_FROM_DEVICE);
+	ST_ASSERT(!memcmp(buf_b, buf_a, 5000), "unmap did not copy back");
+	ST_ASSERT(sw->used_slabs == 0, "%u slots still in use", sw->used_slabs);
+	return ST_PASS;
+}
+
+SELFTEST(dma, map_sg)
+{
+	NEED_DEV(dev, T_NC);
+	struct scatterlist sg[4];
+	unsigned int live = dma_debug_live(dev);
+	int i;
+
+	sg_set_buf(&sg[0], buf_a, 100);
+	sg_set_buf(&sg[1], buf_a + 4096, 4096);
+	sg_set_buf(&sg[2], buf_b + 3, 61);
+	sg_set_buf(&sg[3], buf_b + 4000, 1000);
+	ST_ASSERT(dma_map_sg(dev, sg, 4, DMA_BIDIRECTIONAL) == 4);
+	for (i = 0; i < 4; i++)
+		ST_ASSERT(sg[i].dma_address == sg[i].phys && sg[i].dma_length == sg[i].length,
+			  "entry %d", i);
+	ST_ASSERT(dma_debug_live(dev) == live + 4);
+	dma_sync_sg_for_cpu(dev, sg, 4, DMA_BIDIRECTIONAL);
+	dma_sync_sg_for_device(dev, sg, 4, DMA_BIDIRECTIONAL);
+	dma_unmap_sg(dev, sg, 4, DMA_BIDIRECTIONAL);
+	ST_ASSERT(dma_debug_live(dev) == live);
+	return ST_PASS;
+}
+
+/* Each misuse is reported with the device and the handle, nothing is corrupted. */
+SELFTEST(dma, debug_catches_misuse)
+{
+	NEED_DEV(dev, T_NC);
+	unsigned int e0 = dma_debug_errors();
+	u8 on_stack[64];
+	struct scatterlist sg;
+	dma_addr_t dma;
+
+	dma_unmap_single(dev, 0x12345000, 64, DMA_TO_DEVICE);
+	ST_ASSERT(dma_debug_errors() == e0 + 1 && contains(dma_debug_last(), "unknown handle 0x12345000"),
+		  "%s", dma_debug_last());
+
+	dma = dma_map_single(dev, buf_a, 128, DMA_TO_DEVICE);
+	ST_ASSERT(!dma_mapping_error(dev, dma));
+	dma_sync_single_for_cpu(dev, dma + 256, 16, DMA_TO_DEVICE);
+	ST_ASSERT(contains(dma_debug_last(), "outside any mapping"), "%s", dma_debug_last());
+	dma_unmap_single(dev, dma, 64, DMA_FROM_DEVICE);
+	ST_ASSERT(dma_debug_errors() == e0 + 4, "wrong size and direction: %u reports",
+		  dma_debug_errors() - e0);
+	ST_ASSERT(contains(dma_debug_last(), "wrong direction: DMA_FROM_DEVICE, mapped DMA_TO_DEVICE"),
+		  "%s", dma_debug_last());
+
+	dma = dma_map_single(dev, buf_a, 128, DMA_TO_DEVICE);
+	dma_unmap_single(dev, dma, 128, DMA_TO_DEVICE); /* error never checked */
+	ST_ASSERT(contains(dma_debug_last(), "did not check dma_mapping_error"), "%s",
+		  dma_debug_last());
+
+	sg_set_buf(&sg, buf_a, 32);
+	ST_ASSERT(dma_map_sg(dev, &sg, 1, DMA_TO_DEVICE) == 1);
+	dma_unmap_single(dev, sg.dma_address, 32, DMA_TO_DEVICE);
+	ST_ASSERT(contains(dma_debug_last(), "scatter-gather mapping as single"), "%s",
+		  dma_debug_last());
+
+	dma = dma_map_single(dev, on_stack, sizeof(on_stack), DMA_FROM_DEVICE);
+	ST_ASSERT(dma == DMA_MAPPING_ERROR && contains(dma_debug_last(), "stack memory"), "%s",
+		  dma_debug_last());
+	dma = dma_map_single(dev, (void *)(uintptr_t)dma_debug_last, 16, DMA_TO_DEVICE);
+	ST_ASSERT(dma == DMA_MAPPING_ERROR && contains(dma_debug_last(), "read-only firmware image"),
+		  "%s", dma_debug_last());
+	return ST_PASS;
+}
+
+/* Leaks are reported when the device is released. */
+SELFTEST(dma, leak_at_release)
+{
+	struct device dev;
+	dma_addr_t dma;
+	int node = -1;
+
+	if (!device_get_dt(T_NC))
+		ST_SKIP("no /dma-test in this DT");
+	node = device_get_dt(T_NC)->node;
+	device_init_dt(&dev, node);
+	fmt_snprintf(dev.name, sizeof(dev.name), "leaky-test-device");
+	dma = dma_map_single(&dev, buf_b, 64, DMA_TO_DEVICE);
+	ST_ASSERT(!dma_mapping_error(&dev, dma));
+	ST_ASSERT(device_release(&dev) == 1, "leak not counted");
+	ST_ASSERT(contains(dma_debug_last(), "leaky-test-device: leaked single mapping"), "%s",
+		  dma_debug_last());
+	ST_ASSERT(dma_debug_live(&dev) == 0);
+	return ST_PASS;
+}
+
+static unsigned int released;
+
+static void release_block(void *ctx, void *block)
+{
+	(void)ctx;
+	(void)block;
+	released++;
+}
+
+/* reusable: idle pool memory is lent out, and reclaimed when a device needs it. */
+SELFTEST(dma, reusable_lend_reclaim)
+{
+	NEED_DEV(dev, T_REUSE);
+	void *blocks[32];
+	unsigned int n = 0, mine = 0, i, order = 8; /* 1 MiB blocks */
+	dma_addr_t dma;
+	void *p;
+
+	ST_ASSERT(dev->mem && dev->mem->reusable, "device not bound to a reusable pool");
+	/* Borrow until every reusable pool is lent out (the next block is plain RAM). */
+	while (n < ARRAY_SIZE(blocks)) {
+		struct dma_mem *from;
+
+		blocks[n] = reclaimable_alloc(order, release_block, NULL);
+		ST_ASSERT(blocks[n], "reclaimable_alloc failed");
+		from = dma_mem_of((uintptr_t)blocks[n]);
+		if (!from) {
+			reclaimable_free(blocks[n]);
+			break;
+		}
+		ST_ASSERT(from->reusable, "lent from non-reusable pool %s", from->name);
+		mine += from == dev->mem;
+		n++;
+	}
+	ST_ASSERT(mine == dev->mem->size >> (PAGE_SHIFT + order), "lent %u blocks of the pool", mine);
+	ST_ASSERT(buddy_free_bytes(&dev->mem->buddy) == 0, "pool not fully lent");
+	released = 0;
+	p = dma_alloc_coherent(dev, 1 << 20, &dma, GFP_KERNEL);
+	ST_ASSERT(p && dma_mem_of(dma) == dev->mem, "allocation did not reclaim the pool");
+	ST_ASSERT(released == mine, "%u of %u owners asked to release", released, mine);
+	dma_free_coherent(dev, 1 << 20, p, dma);
+	ST_ASSERT(buddy_free_bytes(&dev->mem->buddy) == dev->mem->size);
+	for (i = 0; i < n; i++)
+		reclaimable_free(blocks[i]); /* the reclaimed ones are already back */
+	ST_ASSERT(reclaimable_lent() == 0, "%u blocks still lent", reclaimable_lent());
+	return ST_PASS;
+}
+
+SELFTEST(dma, dma_pool_blocks)
+{
+	NEED_DEV(dev, T_NOMAP);
+	struct dma_pool *pool = dma_pool_create("st", dev, 48, 16, 256);
+	void *cpu[100];
+	dma_addr_t dma[100];
+	unsigned int i, j;
+
+	ST_ASSERT(pool);
+	for (i = 0; i < ARRAY_SIZE(cpu); i++) {
+		cpu[i] = dma_pool_alloc(pool, GFP_KERNEL, &dma[i]);
+		ST_ASSERT(cpu[i], "block %u", i);
+		ST_ASSERT(IS_ALIGNED(dma[i], 16) && dma[i] / 256 == (dma[i] + 47) / 256,
+			  "block 0x%llx misaligned or crosses 256", (unsigned long long)dma[i]);
+		ST_ASSERT(dma_mem_of(dma[i]) == dev->mem, "block not in the device's pool");
+		for (j = 0; j < i; j++)
+			ST_ASSERT(dma[j] + 48 <= dma[i] || dma[i] + 48 <= dma[j], "overlap");
+	}
+	for (i = 0; i < ARRAY_SIZE(cpu); i++)
+		dma_pool_free(pool, cpu[i], dma[i]);
+	dma_pool_destroy(pool);
+	return ST_PASS;
+}

@@ -19,8 +19,12 @@
  * buddy. Only the record of a block's first page is meaningful; every other
  * page is BUDDY_PAGE_TAIL.
  *
- *   buddy_alloc: smallest non-empty order >= the request, found from a bitmap
- *                of non-empty free lists, then split down: O(orders).
+ *   buddy_alloc: among the heads of the non-empty free lists of orders >=
+ *                the request (a bitmap of non-empty lists), the lowest
+ *                address, then split down keeping the lower half: O(orders).
+ *                Address order keeps the span in use close to the bytes in
+ *                use (make bench measures it); each list's head is kept
+ *                at or below the blocks pushed behind it.
  *   buddy_free:  merge with the buddy while it is a free block of the same
  *                order: O(orders). The buddy of the block at page frame
  *                number pfn, order k, is at pfn ^ (1 << k).

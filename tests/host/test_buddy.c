@@ -149,6 +149,31 @@ static void test_init_decomposition(void **state)
 	pool_fini(&p);
 }
 
+/*
+ * Address-ordered choice: with o0 @0x3000 gone, an order-0 request splits
+ * the lower o2 @0x4000 rather than take the o0 @0xa000 at the top.
+ */
+static void test_address_order(void **state)
+{
+	struct pool p;
+	u64 a;
+
+	(void)state;
+	pool_init(&p, 0x3000, 0x8000);
+	assert_int_equal(buddy_alloc(&p.b, 0, &a), 0);
+	assert_int_equal(a, 0x3000);
+	assert_int_equal(buddy_alloc(&p.b, 0, &a), 0);
+	assert_int_equal(a, 0x4000);
+	EXPECT_FREE(&p.b, { 0x5000, 0 }, { 0x6000, 1 }, { 0x8000, 1 }, { 0xa000, 0 });
+	assert_int_equal(buddy_alloc(&p.b, 1, &a), 0);
+	assert_int_equal(a, 0x6000);
+	assert_int_equal(buddy_free(&p.b, 0x4000), 0);
+	assert_int_equal(buddy_free(&p.b, 0x3000), 0);
+	assert_int_equal(buddy_free(&p.b, 0x6000), 0);
+	EXPECT_FREE(&p.b, { 0x3000, 0 }, { 0x4000, 2 }, { 0x8000, 1 }, { 0xa000, 0 });
+	pool_fini(&p);
+}
+
 /* Orders are capped at BUDDY_MAX_ORDER: 2 GiB at 0 is two 1 GiB blocks. */
 static void test_max_order(void **state)
 {
@@ -619,6 +644,7 @@ int main(void)
 		cmocka_unit_test(test_order_of),
 		cmocka_unit_test(test_init_errors),
 		cmocka_unit_test(test_init_decomposition),
+		cmocka_unit_test(test_address_order),
 		cmocka_unit_test(test_max_order),
 		cmocka_unit_test(test_split_merge),
 		cmocka_unit_test(test_unaligned_base),

@@ -76,6 +76,12 @@ def run_defs():
                               must=[r"DTB has no usable /chosen/stdout-path"]),
         "dtb-no-memory": dict(boot="shim", dtb="no-memory", expect="fail-console",
                               must=[r"DTB has no usable /memory node"]),
+        "pools": dict(boot="kernel", devices=edu, overlay="qemu-virt-pools", expect="pass",
+                      must=[r"selftest: PASS dma\.pools_from_dt",
+                            r"selftest: PASS dma\.bounce_restricted"]),
+        "noncoherent": dict(boot="kernel", devices=edu, overlay="qemu-virt-noncoherent",
+                            noncoherent_pcie=True, expect="pass",
+                            must=[r"selftest: PASS dma\.pools_from_dt"]),
         "crash": dict(boot="kernel", append="selftest.exit selftest.crash", expect="crash",
                       must=[r"\*\*\* CRASH: synchronous \(SP_EL0\) exception at EL1",
                             r"data abort, same EL: translation fault, level \d \(write\)",
@@ -122,6 +128,35 @@ def make_dtb(build, name, kind, machine):
     return path
 
 
+def overlay_dtb(build, name, r, machine):
+    """QEMU's DTB with dts/OVERLAY.dtso applied (fdtoverlay), as a board user would."""
+    outdir = os.path.join(build, "qemu")
+    os.makedirs(outdir, exist_ok=True)
+    base = os.path.join(outdir, "base-%s.dtb" % name)
+    sh([QEMU, "-M", machine + ",dumpdtb=" + base, "-cpu", "max", "-m", "512M",
+        "-display", "none"] + r.get("devices", []),
+       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    path = os.path.join(outdir, name + ".dtb")
+    sh(["fdtoverlay", "-i", base, "-o", path,
+        os.path.join(build, "dts", r["overlay"] + ".dtbo")])
+    if r.get("noncoherent_pcie"):
+        # libfdt overlays cannot delete a property: drop dma-coherent here.
+        pcie = subprocess.run(["fdtget", "-l", path, "/"], capture_output=True,
+                              text=True).stdout.split()
+        for node in pcie:
+            if node.startswith("pcie@"):
+                subprocess.run(["fdtput", "-d", path, "/" + node, "dma-coherent"],
+                               stderr=subprocess.DEVNULL)
+    # The firmware's own checker must find nothing wrong with what we boot.
+    chk = subprocess.run([os.path.join(build, "tools", "dtbcheck"), path],
+                         capture_output=True, text=True)
+    with open(os.path.join(outdir, name + ".dtbcheck"), "w") as f:
+        f.write(chk.stdout + chk.stderr)
+    if chk.returncode != 0:
+        raise RuntimeError("dtbcheck found problems in %s (see %s.dtbcheck)" % (path, name))
+    return path
+
+
 def qemu_cmd(build, name, r, interactive=False):
     machine = r.get("machine", MACHINE_DEFAULT)
     image = os.path.join(build, "Image")
@@ -133,6 +168,8 @@ def qemu_cmd(build, name, r, interactive=False):
         cmd += ["-display", "none", "-monitor", "none", "-serial", "stdio"]
     cmd += r.get("devices", [])
     append = r.get("append", "" if interactive else "selftest.exit")
+    if r.get("overlay"):
+        cmd += ["-dtb", overlay_dtb(build, name, r, machine)]
     if r["boot"] == "kernel":
         cmd += ["-kernel", image]
         if append:
