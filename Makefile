@@ -84,7 +84,7 @@ FW_LDFLAGS := -pie --no-dynamic-linker -z norelro -z noexecstack --build-id=none
 
 # --- top-level targets -----------------------------------------------------
 .PHONY: all run test test-host test-qemu setup clean help compile_commands.json \
-	format check-format check debug tools overlays
+	format check-format check debug tools overlays bench
 all: $(O)/Image $(O)/firmware.elf
 
 help:
@@ -95,6 +95,7 @@ help:
 	@echo '  test-host       host unit tests only'
 	@echo '  test-qemu       QEMU runs only'
 	@echo '  setup           install the toolchain, QEMU 10, libfdt (idempotent)'
+	@echo '  bench           allocator instruction counts (callgrind) against the targets'
 	@echo '  tools           $(O)/tools/dtbcheck: check a .dtb's memory map and pools on the host'
 	@echo '  compile_commands.json, format, check-format, clean'
 	@echo 'Options: CROSS_COMPILE=$(CROSS_COMPILE) O=$(O) V=0|1 DEBUG=0|1 PLATFORM=qemu|board'
@@ -185,6 +186,17 @@ $(O)/dts/%.dtbo: dts/%.dtso | $(SETUP_STAMP)
 	$(call say,DTC,$<)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(DTC) -q -@ -I dts -O dtb -o $@ $<
+
+# --- benchmarks: callgrind instruction counts of the host build ------------
+BENCH_ALLOC := $(O)/tools/bench/bench_alloc
+$(BENCH_ALLOC): tools/bench/bench_alloc.c mm/buddy.c mm/blockpool.c include/mm/buddy.h \
+		include/mm/blockpool.h | $(SETUP_STAMP)
+	$(call say,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude -o $@ \
+		tools/bench/bench_alloc.c mm/buddy.c mm/blockpool.c
+bench: $(BENCH_ALLOC)
+	$(Q)python3 scripts/bench.py --bin $(BENCH_ALLOC) --out $(O)/bench
 
 # --- host unit tests (tests/host/host.mk lists them) -----------------------
 HOST_TESTS :=

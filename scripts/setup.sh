@@ -55,7 +55,7 @@ qemu_major() {
 
 # 1. Plain Debian packages.
 PKGS="gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu device-tree-compiler
-libcmocka-dev libfdt-dev u-boot-qemu gcc make python3 ca-certificates"
+libcmocka-dev libfdt-dev u-boot-qemu gcc make python3 ca-certificates valgrind"
 MISSING=
 for p in $PKGS; do
 	have_pkg "$p" || MISSING="$MISSING $p"
@@ -93,7 +93,10 @@ if [ ! -f "$SYSROOT/usr/lib/aarch64-linux-gnu/libfdt.a" ]; then
 	mkdir -p "$SYSROOT/apt-lists/partial" "$SYSROOT/debs"
 	LISTS=$(cd "$SYSROOT/apt-lists" && pwd)
 	DEBS=$(cd "$SYSROOT/debs" && pwd)
-	APTO="-o APT::Architecture=arm64 -o APT::Architectures=arm64 -o Dir::State::Lists=$LISTS -o Debug::NoLocking=1"
+	mkdir -p "$SYSROOT/apt-cache/archives/partial"
+	CACHE=$(cd "$SYSROOT/apt-cache" && pwd)
+	APTO="-o APT::Architecture=arm64 -o APT::Architectures=arm64 -o Dir::State::Lists=$LISTS
+	      -o Dir::Cache=$CACHE -o Debug::NoLocking=1 -o APT::Sandbox::User=root"
 	say "fetching Debian's arm64 libfdt-dev into $SYSROOT"
 	# Lists and downloads land in our own folders: the host's dpkg
 	# architectures and package state are not changed.
