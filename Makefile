@@ -50,7 +50,7 @@ FW_SRCS := \
 	boot/main.c boot/exception.c boot/esr.c boot/platform.c boot/selftests.c \
 	mm/pgtable.c mm/mmu.c mm/memmap.c mm/dt_dma.c mm/buddy.c mm/blockpool.c \
 	mm/page_alloc.c mm/swiotlb.c mm/dma_mem.c mm/dma.c mm/dma_debug.c mm/dmapool.c \
-	mm/dma_cache.c mm/dma_selftests.c lib/arch/cache.S lib/arch/cache_selftest.c \
+	mm/dma_cache.c mm/dma_selftests.c lib/arch/cache.S lib/arch/cache_selftest.c lib/arch/pmu.c \
 	drivers/console.c drivers/serial/pl011.c drivers/firmware/psci.c \
 	lib/fmt.c lib/string.c lib/strtoul.c lib/dt.c lib/cmdline.c \
 	lib/selftest.c lib/shell.c lib/stack_protector.c lib/arch/timer.c
@@ -195,8 +195,10 @@ $(BENCH_ALLOC): tools/bench/bench_alloc.c mm/buddy.c mm/blockpool.c include/mm/b
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(HOST_CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude -o $@ \
 		tools/bench/bench_alloc.c mm/buddy.c mm/blockpool.c
-bench: $(BENCH_ALLOC)
-	$(Q)python3 scripts/bench.py --bin $(BENCH_ALLOC) --out $(O)/bench
+bench: $(BENCH_ALLOC) all $(OVERLAYS) $(DTBCHECK)
+	$(Q)python3 tests/qemu/run.py --build $(O) bench; st=$$?; \
+		grep '^bench:' $(O)/qemu/bench.log; \
+		python3 scripts/bench.py --bin $(BENCH_ALLOC) --out $(O)/bench && exit $$st
 
 # --- host unit tests (tests/host/host.mk lists them) -----------------------
 HOST_TESTS :=

@@ -21,6 +21,13 @@ struct device {
 	struct dma_mem *mem;		/* own coherent pool (memory-region), or NULL */
 	struct swiotlb *bounce;		/* restricted-dma-pool, or NULL */
 	bool force_bounce;		/* every streaming mapping bounces */
+	/*
+	 * Fast path (mm/dma.c): coherent, no dma-ranges, no forced bounce, so
+	 * a buffer at or below direct_limit maps to its own physical address.
+	 * Recomputed whenever a mask changes.
+	 */
+	bool direct_fast;
+	u64 direct_limit;
 	bool released;
 };
 

@@ -54,12 +54,24 @@ unsigned int selftest_boot_errors(void)
 	return boot_errors;
 }
 
+/* @filter: "suite" or "suite.name", or several separated by commas. */
 static bool matches(const struct selftest *t, const char *filter)
 {
 	size_t sl = strlen(t->suite), fl;
+	const char *comma;
 
 	if (!filter || !strcmp(filter, "all"))
 		return true;
+	comma = strchr(filter, ',');
+	if (comma) {
+		char first[64];
+
+		fl = (size_t)(comma - filter) < sizeof(first) - 1 ? (size_t)(comma - filter) :
+								     sizeof(first) - 1;
+		memcpy(first, filter, fl);
+		first[fl] = '\0';
+		return matches(t, first) || matches(t, comma + 1);
+	}
 	fl = strlen(filter);
 	/* "suite" or "suite.name" (a prefix of the full name). */
 	if (fl <= sl)

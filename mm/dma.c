@@ -45,12 +45,20 @@ static struct swiotlb *bounce_pool(const struct device *dev)
 	return dev->bounce ? dev->bounce : dma_default_swiotlb;
 }
 
+void dma_update_fast_path(struct device *dev)
+{
+	dev->direct_fast = dev->dma_coherent && !dev->force_bounce && !dev->dt.nr_ranges;
+	dev->direct_limit = dev->dma_mask < dev->dt.bus_dma_limit ? dev->dma_mask :
+								     dev->dt.bus_dma_limit;
+}
+
 int dma_set_mask(struct device *dev, u64 mask)
 {
 	/* Linux: a mask below what the platform can ever satisfy is refused. */
 	if (mask < DMA_BIT_MASK(12))
 		return -EIO;
 	dev->dma_mask = mask;
+	dma_update_fast_path(dev);
 	return 0;
 }
 
@@ -167,6 +175,12 @@ static dma_addr_t map_checked(struct device *dev, phys_addr_t pa, size_t size,
 
 dma_addr_t dma_map_single(struct device *dev, void *ptr, size_t size, enum dma_data_direction dir)
 {
+	uintptr_t last = (uintptr_t)ptr + size - 1;
+
+	/* Coherent 1:1 device, buffer in reach: nothing to do but say where it is. */
+	if (likely(dev->direct_fast && !dma_debug_enabled && size && last >= (uintptr_t)ptr &&
+		   last <= dev->direct_limit && (unsigned int)dir <= DMA_FROM_DEVICE))
+		return (uintptr_t)ptr;
 	return map_checked(dev, (uintptr_t)ptr, size, dir, DBG_SINGLE, "dma_map_single");
 }
 
@@ -193,6 +207,10 @@ static void unmap_checked(struct device *dev, dma_addr_t addr, size_t size,
 void dma_unmap_single(struct device *dev, dma_addr_t addr, size_t size,
 		      enum dma_data_direction dir)
 {
+	/* Fast-path mappings need no undoing; bounced ones are in a swiotlb. */
+	if (likely(dev->direct_fast && !dma_debug_enabled &&
+		   !swiotlb_owns(dma_default_swiotlb, addr)))
+		return;
 	unmap_checked(dev, addr, size, dir, DBG_SINGLE, "dma_unmap_single");
 }
 

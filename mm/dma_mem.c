@@ -391,6 +391,7 @@ int device_init_dt(struct device *dev, int node)
 			dev->force_bounce = true;
 		}
 	}
+	dma_update_fast_path(dev);
 	return ret < 0 ? ret : 0;
 }
 

@@ -4,11 +4,14 @@
  * attributes, the test devices under /dma-test. Without the overlay they
  * skip, saying so.
  */
+#include <arch/pmu.h>
+#include <console.h>
 #include <dma.h>
 #include <fmt.h>
 #include <layout.h>
 #include <mm/dma_internal.h>
 #include <mm/mmu.h>
+#include <mm/page_alloc.h>
 #include <mm/reclaim.h>
 #include <selftest.h>
 #include <string.h>
@@ -364,5 +367,64 @@ SELFTEST(dma, dma_pool_blocks)
 	for (i = 0; i < ARRAY_SIZE(cpu); i++)
 		dma_pool_free(pool, cpu[i], dma[i]);
 	dma_pool_destroy(pool);
+	return ST_PASS;
+}
+
+/*
+ * Instruction counts of map+unmap per device kind, size and direction, with
+ * dma-debug off (it is bookkeeping, not the path a driver pays for in a
+ * release build). Needs the PMU's INST_RETIRED: QEMU -icount, which is how
+ * `make bench` runs it; it skips otherwise. Checks the coherent-device map
+ * target (at most 40 instructions).
+ */
+SELFTEST(dma, bench_map)
+{
+	static const size_t sizes[] = { 4096, 65536, 2 << 20 };
+	static const enum dma_data_direction dirs[] = { DMA_TO_DEVICE, DMA_FROM_DEVICE,
+							DMA_BIDIRECTIONAL };
+	static const char *const dir_names[] = { "bidir", "to", "from" };
+	struct device *devs[2] = { device_get_dt(T_NOMAP), device_get_dt(T_NC) };
+	const char *why = pmu_start();
+	bool dbg = dma_debug_enabled;
+	u64 ovh, worst_coherent_map = 0;
+	unsigned int d, s, k;
+	u8 *buf;
+
+	if (why)
+		ST_SKIP("%s", why);
+	if (!devs[0] || !devs[1]) {
+		pmu_stop();
+		ST_SKIP("no /dma-test devices (boot with the pools overlay)");
+	}
+	buf = page_alloc(9); /* 2 MiB, firmware RAM */
+	ST_ASSERT(buf, "no 2 MiB buffer");
+	ovh = pmu_read();
+	ovh = pmu_read() - ovh;
+	dma_debug_enabled = false;
+	for (d = 0; d < 2; d++) {
+		for (s = 0; s < ARRAY_SIZE(sizes); s++) {
+			for (k = 0; k < ARRAY_SIZE(dirs); k++) {
+				u64 c0, c1, c2;
+				dma_addr_t dma;
+
+				c0 = pmu_read();
+				dma = dma_map_single(devs[d], buf, sizes[s], dirs[k]);
+				c1 = pmu_read();
+				dma_unmap_single(devs[d], dma, sizes[s], dirs[k]);
+				c2 = pmu_read();
+				kprintf("bench: dma_map_unmap dev=%s size=%zu dir=%s map=%llu unmap=%llu\n",
+					d ? "noncoherent" : "coherent", sizes[s], dir_names[dirs[k]],
+					(unsigned long long)(c1 - c0 - ovh),
+					(unsigned long long)(c2 - c1 - ovh));
+				if (!d && c1 - c0 - ovh > worst_coherent_map)
+					worst_coherent_map = c1 - c0 - ovh;
+			}
+		}
+	}
+	dma_debug_enabled = dbg;
+	pmu_stop();
+	page_free(buf);
+	ST_ASSERT(worst_coherent_map <= 40, "coherent-device map path: %llu instructions (target 40)",
+		  (unsigned long long)worst_coherent_map);
 	return ST_PASS;
 }

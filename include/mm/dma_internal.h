@@ -29,6 +29,8 @@ extern struct dma_mem *dma_nc_mem;	/* firmware NC pool for non-coherent devices 
 extern struct swiotlb *dma_default_swiotlb;
 
 struct dma_mem *dma_mem_of(phys_addr_t pa);
+/* Recompute dev->direct_fast/direct_limit after masks or coherency change. */
+void dma_update_fast_path(struct device *dev);
 /* Allocate 2^order pages from @m, reclaiming lent pages if needed. */
 int dma_mem_alloc(struct dma_mem *m, unsigned int order, phys_addr_t *pa);
 const char *dma_mem_name_of_rmem(int rmem);

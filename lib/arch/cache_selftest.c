@@ -17,19 +17,9 @@
 #include <exception.h>
 #include <mm/dma_cache.h>
 #include <selftest.h>
+#include <arch/pmu.h>
 #include <string.h>
 
-/*
- * PMU registers (Arm ARM D23.5, PMUv3). Kept here until another user
- * needs them in arch/sysreg.h.
- */
-#define ID_AA64DFR0_EL1_PMUVER GENMASK(11, 8) /* D23.2.59: 0 none, 0xf IMPDEF */
-#define PMUVER_NONE 0x0
-#define PMUVER_IMPDEF 0xf
-#define PMCR_EL0_E BIT(0) /* enable the counters */
-#define PMCR_EL0_P BIT(1) /* reset the event counters */
-#define PMU_EVT_INST_RETIRED 0x08 /* common event: instruction architecturally executed */
-#define PMU_CNT0 BIT(0) /* PMCNTENSET/CLR_EL0, PMINTENCLR_EL1: event counter 0 */
 
 /* ISS of a data abort (D23.2.41): CM, the fault came from a cache maintenance instruction. */
 #define ESR_ISS_DABT_CM BIT(8)
@@ -205,37 +195,6 @@ SELFTEST(cache, coverage_by_fault)
 }
 
 /* --- instruction counts (benchmarks) ------------------------------------ */
-
-/*
- * Count INST_RETIRED in event counter 0. Return NULL, or why not.
- */
-static const char *pmu_start(void)
-{
-	u64 dfr0 = read_sysreg(id_aa64dfr0_el1);
-	unsigned int ver = FIELD_GET(ID_AA64DFR0_EL1_PMUVER, dfr0);
-	u64 pmcr, ceid0;
-
-	if (ver == PMUVER_NONE || ver == PMUVER_IMPDEF)
-		return "no PMUv3 (ID_AA64DFR0_EL1.PMUVer)";
-	pmcr = read_sysreg(pmcr_el0);
-	if (FIELD_GET(PMCR_EL0_N, pmcr) == 0)
-		return "PMU has no event counters (PMCR_EL0.N == 0)";
-	ceid0 = read_sysreg(pmceid0_el0);
-	if (!(ceid0 & BIT(PMU_EVT_INST_RETIRED)))
-		return "INST_RETIRED not implemented (PMCEID0_EL0; QEMU TCG counts it only with -icount)";
-	write_sysreg(PMU_CNT0, pmintenclr_el1); /* no overflow interrupt */
-	write_sysreg(PMU_EVT_INST_RETIRED, pmevtyper0_el0); /* EL1 and EL0, not EL2 */
-	write_sysreg(PMU_CNT0, pmcntenset_el0);
-	write_sysreg(pmcr | PMCR_EL0_E | PMCR_EL0_P, pmcr_el0);
-	isb(); /* the counter runs before the first measurement */
-	return NULL;
-}
-
-static void pmu_stop(void)
-{
-	write_sysreg(PMU_CNT0, pmcntenclr_el0);
-	isb(); /* stopped before anything else uses the PMU */
-}
 
 #define CALLER_SAVED                                                                     \
 	"x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", \

@@ -82,6 +82,11 @@ def run_defs():
         "noncoherent": dict(boot="kernel", devices=edu, overlay="qemu-virt-noncoherent",
                             noncoherent_pcie=True, expect="pass",
                             must=[r"selftest: PASS dma\.pools_from_dt"]),
+        # make bench only: deterministic instruction counts need -icount.
+        "bench": dict(boot="kernel", devices=edu, overlay="qemu-virt-pools", expect="pass",
+                      extra=["-icount", "shift=0"], bench=True,
+                      append="selftest.exit selftest.only=cache.bench_clean,dma.bench_map",
+                      must=[r"selftest: PASS cache\.bench_clean", r"selftest: PASS dma\.bench_map"]),
         "crash": dict(boot="kernel", append="selftest.exit selftest.crash", expect="crash",
                       must=[r"\*\*\* CRASH: synchronous \(SP_EL0\) exception at EL1",
                             r"data abort, same EL: translation fault, level \d \(write\)",
@@ -166,7 +171,7 @@ def qemu_cmd(build, name, r, interactive=False):
         cmd += ["-nographic"]
     else:
         cmd += ["-display", "none", "-monitor", "none", "-serial", "stdio"]
-    cmd += r.get("devices", [])
+    cmd += r.get("devices", []) + r.get("extra", [])
     append = r.get("append", "" if interactive else "selftest.exit")
     if r.get("overlay"):
         cmd += ["-dtb", overlay_dtb(build, name, r, machine)]
