@@ -55,7 +55,11 @@ FW_SRCS := \
 	lib/fmt.c lib/string.c lib/strtoul.c lib/dt.c lib/cmdline.c \
 	lib/selftest.c lib/shell.c lib/stack_protector.c lib/arch/timer.c
 
+# Outputs named before any rule uses them (prerequisites expand at once).
 SHIM := $(O)/tests/qemu/shim.bin
+DTBCHECK := $(O)/tools/dtbcheck
+OVERLAYS := $(patsubst dts/%.dtso,$(O)/dts/%.dtbo,$(wildcard dts/*.dtso))
+BENCH_ALLOC := $(O)/tools/bench/bench_alloc
 FW_OBJS := $(patsubst %,$(O)/fw/%.o,$(FW_SRCS))
 BUILTIN_DTB := $(O)/dts/qemu-virt.dtb
 
@@ -169,7 +173,6 @@ $(SHIM): tests/qemu/shim.S | $(SETUP_STAMP)
 	$(Q)$(OBJCOPY) -O binary $(@:.bin=.elf) $@
 
 # --- host tool: the firmware's own DT parsing on a .dtb (tools/dtbcheck.c) ---
-DTBCHECK := $(O)/tools/dtbcheck
 DTBCHECK_SRCS := tools/dtbcheck.c mm/memmap.c mm/dt_dma.c lib/dt.c lib/fmt.c
 tools: $(DTBCHECK)
 $(DTBCHECK): $(DTBCHECK_SRCS) | $(SETUP_STAMP)
@@ -180,7 +183,6 @@ $(DTBCHECK): $(DTBCHECK_SRCS) | $(SETUP_STAMP)
 -include $(DTBCHECK).d
 
 # --- DT overlays for the QEMU runs (dts/*.dtso) -----------------------------
-OVERLAYS := $(patsubst dts/%.dtso,$(O)/dts/%.dtbo,$(wildcard dts/*.dtso))
 overlays: $(OVERLAYS)
 $(O)/dts/%.dtbo: dts/%.dtso | $(SETUP_STAMP)
 	$(call say,DTC,$<)
@@ -188,7 +190,6 @@ $(O)/dts/%.dtbo: dts/%.dtso | $(SETUP_STAMP)
 	$(Q)$(DTC) -q -@ -I dts -O dtb -o $@ $<
 
 # --- benchmarks: callgrind instruction counts of the host build ------------
-BENCH_ALLOC := $(O)/tools/bench/bench_alloc
 $(BENCH_ALLOC): tools/bench/bench_alloc.c mm/buddy.c mm/blockpool.c include/mm/buddy.h \
 		include/mm/blockpool.h | $(SETUP_STAMP)
 	$(call say,HOSTCC,$@)
