@@ -126,7 +126,7 @@ test: all $(SHIM) host-tests-built $(BOARD_ELF) $(DTBCHECK) $(OVERLAYS)
 test-host: host-tests-built
 	$(Q)python3 tests/run_tests.py --build $(O) --host-only
 
-test-qemu: all $(SHIM) $(DTBCHECK) $(OVERLAYS)
+test-qemu: all $(SHIM) $(DTBCHECK) $(OVERLAYS) host-tests-built $(BOARD_ELF)
 	$(Q)python3 tests/run_tests.py --build $(O) --qemu-only
 
 clean:

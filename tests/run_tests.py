@@ -63,6 +63,26 @@ def image_tests(build):
     return int(ok), int(not ok)
 
 
+def tool_tests(build):
+    """dtbcheck: clean DTB -> exit 0; broken DTB -> exit 1 naming node and rule."""
+    tool = os.path.join(build, "tools", "dtbcheck")
+    fx = os.path.join(build, "tests", "fixtures", "dt")
+    cases = [("rmem-good", 0, r"Problems: 0"),
+             ("rmem-flags", 1, r"/reserved-memory/\S+: no-map and reusable are mutually exclusive"),
+             ("rmem-overlap", 1, r"overlaps /reserved-memory/")]
+    npass = nfail = 0
+    for name, want_rc, pattern in cases:
+        p = subprocess.run([tool, os.path.join(fx, name + ".dtb")], capture_output=True, text=True)
+        ok = p.returncode == want_rc and re.search(pattern, p.stdout + p.stderr) is not None
+        print("tool: dtbcheck %-12s %s (exit %d, expected %d)" %
+              (name, "PASS" if ok else "FAIL", p.returncode, want_rc), flush=True)
+        if not ok:
+            print("  | " + "\n  | ".join((p.stdout + p.stderr).splitlines()[-10:]))
+        npass += ok
+        nfail += not ok
+    return npass, nfail
+
+
 def qemu_tests(build, timeout):
     npass = nfail = 0
     defs = qemu_run.run_defs()
@@ -97,6 +117,9 @@ def main():
         npass += p
         nfail += f
     if not a.host_only:
+        p, f = tool_tests(a.build)
+        npass += p
+        nfail += f
         p, f = image_tests(a.build)
         npass += p
         nfail += f

@@ -1,7 +1,7 @@
 
 # lib/dt.c: device-tree helpers, on .dtb fixtures from tests/fixtures/dt/.
 HOST_TESTS += dt
-HOST_TEST_dt_SRCS := lib/dt.c
+HOST_TEST_dt_SRCS := lib/dt.c tests/host/fixture.c
 HOST_TEST_dt_CFLAGS :=
 HOST_TEST_dt_DTBS := virt stdout-alias stdout-missing stdout-bad memory buses bad-props
 
@@ -32,7 +32,7 @@ HOST_TEST_cmdline_CFLAGS :=
 
 # mm/memmap.c: /memory, /memreserve/, /reserved-memory -> physical memory map.
 HOST_TESTS += memmap
-HOST_TEST_memmap_SRCS := mm/memmap.c lib/dt.c lib/fmt.c
+HOST_TEST_memmap_SRCS := mm/memmap.c lib/dt.c lib/fmt.c tests/host/fixture.c
 HOST_TEST_memmap_CFLAGS :=
 HOST_TEST_memmap_DTBS := rmem-good rmem-cells rmem-noranges rmem-reg rmem-size \
 	rmem-align rmem-allocranges rmem-flags rmem-overlap rmem-outside rmem-place \
@@ -40,7 +40,7 @@ HOST_TEST_memmap_DTBS := rmem-good rmem-cells rmem-noranges rmem-reg rmem-size \
 
 # mm/dt_dma.c: dma-coherent, dma-ranges, memory-region of a device node.
 HOST_TESTS += dt_dma
-HOST_TEST_dt_dma_SRCS := mm/dt_dma.c mm/memmap.c lib/dt.c lib/fmt.c
+HOST_TEST_dt_dma_SRCS := mm/dt_dma.c mm/memmap.c lib/dt.c lib/fmt.c tests/host/fixture.c
 HOST_TEST_dt_dma_CFLAGS :=
 HOST_TEST_dt_dma_DTBS := rmem-dma rmem-good
 

@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,39 +30,6 @@
 #define SENTINEL 0x5a5a5a5a5a5a5a5aULL
 #define SENTINEL_NODE (-1234)
 
-/*
- * Read FIXTURE_DIR/@name.dtb into a malloc'd buffer (malloc's alignment
- * satisfies libfdt's 8-byte rule) with @extra spare bytes for run-time
- * edits, and check it is a valid blob.
- */
-static void *load(const char *name, size_t extra, size_t *sizep)
-{
-	char path[512];
-	FILE *f;
-	long n;
-	void *buf;
-
-	snprintf(path, sizeof(path), "%s/%s.dtb", FIXTURE_DIR, name);
-	f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open fixture %s", path);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	assert_true(n > 0);
-	rewind(f);
-	buf = malloc((size_t)n + extra);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-
-	assert_int_equal(dt_check(buf, (size_t)n), 0);
-	if (extra)
-		assert_int_equal(fdt_open_into(buf, buf, (int)((size_t)n + extra)), 0);
-	if (sizep)
-		*sizep = (size_t)n;
-	return buf;
-}
-
 static int node_at(const void *fdt, const char *path)
 {
 	int off = fdt_path_offset(fdt, path);
@@ -75,7 +44,7 @@ static int node_at(const void *fdt, const char *path)
 static void test_check_valid(void **state)
 {
 	size_t size;
-	void *fdt = load("virt", 0, &size);
+	void *fdt = fixture_load("virt", 0, &size);
 
 	(void)state;
 	assert_int_equal(dt_check(fdt, size), 0);
@@ -88,7 +57,7 @@ static void test_check_valid(void **state)
 static void test_check_truncated_buffer(void **state)
 {
 	size_t size;
-	void *fdt = load("virt", 0, &size);
+	void *fdt = fixture_load("virt", 0, &size);
 
 	(void)state;
 	assert_int_equal(dt_check(fdt, size - 1), -FDT_ERR_TRUNCATED);
@@ -103,7 +72,7 @@ static void test_check_truncated_buffer(void **state)
 static void test_check_bad_magic(void **state)
 {
 	size_t size;
-	u8 *fdt = load("virt", 0, &size);
+	u8 *fdt = fixture_load("virt", 0, &size);
 
 	(void)state;
 	fdt[0] ^= 0xff;
@@ -114,7 +83,7 @@ static void test_check_bad_magic(void **state)
 static void test_check_bad_version(void **state)
 {
 	size_t size;
-	void *fdt = load("virt", 0, &size);
+	void *fdt = fixture_load("virt", 0, &size);
 
 	(void)state;
 	fdt_set_version(fdt, 1);
@@ -125,7 +94,7 @@ static void test_check_bad_version(void **state)
 static void test_check_totalsize_past_buffer(void **state)
 {
 	size_t size;
-	void *fdt = load("virt", 0, &size);
+	void *fdt = fixture_load("virt", 0, &size);
 
 	(void)state;
 	fdt_set_totalsize(fdt, (u32)size + 4096);
@@ -136,7 +105,7 @@ static void test_check_totalsize_past_buffer(void **state)
 static void test_check_block_past_totalsize(void **state)
 {
 	size_t size;
-	void *fdt = load("virt", 0, &size);
+	void *fdt = fixture_load("virt", 0, &size);
 
 	(void)state;
 	fdt_set_off_dt_strings(fdt, (u32)size + 8);
@@ -147,7 +116,7 @@ static void test_check_block_past_totalsize(void **state)
 static void test_check_unaligned(void **state)
 {
 	size_t size;
-	void *fdt = load("virt", 0, &size);
+	void *fdt = fixture_load("virt", 0, &size);
 	u8 *copy = malloc(size + 4);
 
 	(void)state;
@@ -162,7 +131,7 @@ static void test_check_unaligned(void **state)
 static void test_check_mangled_first_tag(void **state)
 {
 	size_t size;
-	u8 *fdt = load("virt", 0, &size);
+	u8 *fdt = fixture_load("virt", 0, &size);
 	fdt32_t bad = cpu_to_fdt32(0xdeadbeef);
 
 	(void)state;
@@ -178,7 +147,7 @@ static void test_check_mangled_first_tag(void **state)
 static void test_check_mangled_prop_name(void **state)
 {
 	size_t size;
-	u8 *fdt = load("virt", 0, &size);
+	u8 *fdt = fixture_load("virt", 0, &size);
 	int off = fdt_first_property_offset(fdt, 0);
 	struct fdt_property *prop;
 
@@ -194,7 +163,7 @@ static void test_check_mangled_prop_name(void **state)
 static void test_check_mangled_prop_len(void **state)
 {
 	size_t size;
-	u8 *fdt = load("virt", 0, &size);
+	u8 *fdt = fixture_load("virt", 0, &size);
 	int off = fdt_first_property_offset(fdt, 0);
 	struct fdt_property *prop;
 
@@ -210,7 +179,7 @@ static void test_check_mangled_prop_len(void **state)
 static void test_check_mangled_end_tag(void **state)
 {
 	size_t size;
-	u8 *fdt = load("virt", 0, &size);
+	u8 *fdt = fixture_load("virt", 0, &size);
 	u8 *end = fdt + fdt_off_dt_struct(fdt) + fdt_size_dt_struct(fdt) - 4;
 	fdt32_t nop = cpu_to_fdt32(FDT_NOP);
 
@@ -225,7 +194,7 @@ static void test_check_mangled_end_tag(void **state)
 
 static void test_is_available(void **state)
 {
-	void *fdt = load("bad-props", 0, NULL);
+	void *fdt = fixture_load("bad-props", 0, NULL);
 
 	(void)state;
 	assert_true(dt_is_available(fdt, node_at(fdt, "/status-okay")));
@@ -243,9 +212,9 @@ static void test_is_available(void **state)
 
 static void test_cells(void **state)
 {
-	void *virt = load("virt", 0, NULL);
-	void *bad = load("bad-props", 0, NULL);
-	void *buses = load("buses", 0, NULL);
+	void *virt = fixture_load("virt", 0, NULL);
+	void *bad = fixture_load("bad-props", 0, NULL);
+	void *buses = fixture_load("buses", 0, NULL);
 
 	(void)state;
 	assert_int_equal(dt_addr_cells(virt, 0), 2);
@@ -322,8 +291,8 @@ static void expect_reg_err(const void *fdt, int node, int index, int err)
 
 static void test_reg(void **state)
 {
-	void *virt = load("virt", 0, NULL);
-	void *bad = load("bad-props", 0, NULL);
+	void *virt = fixture_load("virt", 0, NULL);
+	void *bad = fixture_load("bad-props", 0, NULL);
 
 	(void)state;
 	expect_reg(virt, "/pl011@9000000", 0, 0x9000000, 0x1000);
@@ -375,7 +344,7 @@ static void expect_phys_err(const void *fdt, const char *path, int err)
 
 static void test_reg_phys(void **state)
 {
-	void *fdt = load("buses", 0, NULL);
+	void *fdt = fixture_load("buses", 0, NULL);
 
 	(void)state;
 	expect_phys(fdt, "/uart@9000000", 0x9000000, 0x1000);
@@ -398,7 +367,7 @@ static void test_reg_phys(void **state)
 
 static void test_translate(void **state)
 {
-	void *fdt = load("buses", 0, NULL);
+	void *fdt = fixture_load("buses", 0, NULL);
 	int uart = node_at(fdt, "/soc/uart@1000");
 	int sub2dev = node_at(fdt, "/soc/sub/sub2/dev@1,100");
 	phys_addr_t pa;
@@ -457,13 +426,13 @@ static void test_translate_depth_limit(void **state)
 	int leaf;
 
 	(void)state;
-	fdt = load("buses", 16384, NULL);
+	fdt = fixture_load("buses", 16384, NULL);
 	leaf = add_bus_chain(fdt, DT_MAX_DEPTH);
 	assert_int_equal(dt_translate(fdt, leaf, 0x1234, &pa), 0);
 	assert_int_equal(pa, 0x1234);
 	free(fdt);
 
-	fdt = load("buses", 16384, NULL);
+	fdt = fixture_load("buses", 16384, NULL);
 	leaf = add_bus_chain(fdt, DT_MAX_DEPTH + 1);
 	pa = SENTINEL;
 	assert_int_equal(dt_translate(fdt, leaf, 0x1234, &pa), -EINVAL);
@@ -491,11 +460,11 @@ static void expect_stdout_err(const void *fdt, int err)
 
 static void test_stdout_fixtures(void **state)
 {
-	void *virt = load("virt", 0, NULL);
-	void *alias = load("stdout-alias", 0, NULL);
-	void *missing = load("stdout-missing", 0, NULL);
-	void *bad = load("stdout-bad", 0, NULL);
-	void *nochosen = load("memory", 0, NULL);
+	void *virt = fixture_load("virt", 0, NULL);
+	void *alias = fixture_load("stdout-alias", 0, NULL);
+	void *missing = fixture_load("stdout-missing", 0, NULL);
+	void *bad = fixture_load("stdout-bad", 0, NULL);
+	void *nochosen = fixture_load("memory", 0, NULL);
 
 	(void)state;
 	expect_stdout(virt, "/pl011@9000000");
@@ -513,7 +482,7 @@ static void test_stdout_fixtures(void **state)
 /* stdout-alias.dtb with /chosen/stdout-path set to @len bytes of @val. */
 static void *stdout_variant(const char *val, int len)
 {
-	void *fdt = load("stdout-alias", 4096, NULL);
+	void *fdt = fixture_load("stdout-alias", 4096, NULL);
 	int chosen = node_at(fdt, "/chosen");
 
 	assert_int_equal(fdt_setprop(fdt, chosen, "stdout-path", val, len), 0);
@@ -597,7 +566,7 @@ static void test_stdout_hostile_alias(void **state)
 
 static void test_stdout_legacy_property(void **state)
 {
-	void *fdt = load("stdout-alias", 4096, NULL);
+	void *fdt = fixture_load("stdout-alias", 4096, NULL);
 	int chosen = node_at(fdt, "/chosen");
 
 	(void)state;
@@ -618,7 +587,7 @@ static void test_stdout_legacy_property(void **state)
 
 static void test_memory(void **state)
 {
-	void *fdt = load("memory", 0, NULL);
+	void *fdt = fixture_load("memory", 0, NULL);
 	struct dt_mem_range out[4];
 	int count = -1, bad = SENTINEL_NODE;
 
@@ -644,7 +613,7 @@ static void test_memory(void **state)
 
 static void test_memory_nospace(void **state)
 {
-	void *fdt = load("memory", 0, NULL);
+	void *fdt = fixture_load("memory", 0, NULL);
 	struct dt_mem_range out[3];
 	int count = -1;
 
@@ -666,8 +635,8 @@ static void test_memory_nospace(void **state)
 
 static void test_memory_virt_and_none(void **state)
 {
-	void *virt = load("virt", 0, NULL);
-	void *buses = load("buses", 0, NULL);
+	void *virt = fixture_load("virt", 0, NULL);
+	void *buses = fixture_load("buses", 0, NULL);
 	struct dt_mem_range out[2];
 	int count = -1;
 
@@ -686,7 +655,7 @@ static void test_memory_virt_and_none(void **state)
 
 static void test_memory_malformed(void **state)
 {
-	void *bad = load("bad-props", 0, NULL);
+	void *bad = fixture_load("bad-props", 0, NULL);
 	void *fdt;
 	struct dt_mem_range out[4];
 	int count = -1, node = SENTINEL_NODE;
@@ -698,7 +667,7 @@ static void test_memory_malformed(void **state)
 	free(bad);
 
 	/* A memory node without reg. */
-	fdt = load("memory", 4096, NULL);
+	fdt = fixture_load("memory", 4096, NULL);
 	assert_int_equal(fdt_delprop(fdt, node_at(fdt, "/memory@80000000"), "reg"),
 			 0);
 	node = SENTINEL_NODE;
@@ -707,7 +676,7 @@ static void test_memory_malformed(void **state)
 	free(fdt);
 
 	/* Root cell counts that cannot describe RAM. */
-	fdt = load("memory", 4096, NULL);
+	fdt = fixture_load("memory", 4096, NULL);
 	assert_int_equal(fdt_setprop_u32(fdt, 0, "#address-cells", 3), 0);
 	node = SENTINEL_NODE;
 	assert_int_equal(dt_memory(fdt, out, 4, &count, &node), -EINVAL);
@@ -724,7 +693,7 @@ static void test_memory_malformed(void **state)
 
 static void test_is_compatible(void **state)
 {
-	void *fdt = load("virt", 0, NULL);
+	void *fdt = fixture_load("virt", 0, NULL);
 	int uart = node_at(fdt, "/pl011@9000000");
 
 	(void)state;
@@ -745,7 +714,7 @@ static void test_find_compatible(void **state)
 	static const char *const root[] = { "linux,dummy-virt", NULL };
 	static const char *const none[] = { "nope", NULL };
 	static const char *const empty[] = { NULL };
-	void *fdt = load("virt", 0, NULL);
+	void *fdt = fixture_load("virt", 0, NULL);
 	int n;
 
 	(void)state;
@@ -768,9 +737,9 @@ static void test_find_compatible(void **state)
 
 static void test_model(void **state)
 {
-	void *virt = load("virt", 0, NULL);
-	void *bad = load("bad-props", 0, NULL);
-	void *none = load("memory", 4096, NULL);
+	void *virt = fixture_load("virt", 0, NULL);
+	void *bad = fixture_load("bad-props", 0, NULL);
+	void *none = fixture_load("memory", 4096, NULL);
 
 	(void)state;
 	assert_non_null(dt_model(virt));
@@ -790,7 +759,7 @@ static void test_model(void **state)
 
 static void test_path(void **state)
 {
-	void *fdt = load("virt", 0, NULL);
+	void *fdt = fixture_load("virt", 0, NULL);
 	int uart = node_at(fdt, "/pl011@9000000");
 	char buf[64];
 

@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,29 +50,6 @@ static void record(void *ctx, const char *path, const char *msg)
 	m->n++;
 }
 
-static void *load(const char *name)
-{
-	char path[512];
-	FILE *f;
-	long n;
-	void *buf;
-
-	snprintf(path, sizeof(path), "%s/%s.dtb", FIXTURE_DIR, name);
-	f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open fixture %s", path);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	assert_true(n > 0);
-	rewind(f);
-	buf = malloc((size_t)n);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	assert_int_equal(dt_check(buf, (size_t)n), 0);
-	return buf;
-}
-
 struct fixture {
 	void *fdt;
 	struct memmap mm;
@@ -84,7 +63,7 @@ static int setup(void **state)
 	struct msgs m = { 0 };
 
 	assert_non_null(f);
-	f->fdt = load("rmem-dma");
+	f->fdt = fixture_load("rmem-dma", 0, NULL);
 	/* One problem in the fixture's /reserved-memory, on purpose. */
 	assert_int_equal(memmap_parse(f->fdt, NULL, &f->mm, record, &m), 1);
 	assert_string_equal(m.path[0], "/reserved-memory/bad@52000000");
@@ -362,7 +341,7 @@ static void test_good_fixture(void **state)
 {
 	struct memmap mm;
 	struct dt_dma_info info;
-	void *fdt = load("rmem-good");
+	void *fdt = fixture_load("rmem-good", 0, NULL);
 
 	(void)state;
 	assert_int_equal(memmap_parse(fdt, NULL, &mm, NULL, NULL), 0);

@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,31 +61,6 @@ static void record(void *ctx, const char *path, const char *msg)
 	m->n++;
 }
 
-static void *load(const char *name, size_t extra)
-{
-	char path[512];
-	FILE *f;
-	long n;
-	void *buf;
-
-	snprintf(path, sizeof(path), "%s/%s.dtb", FIXTURE_DIR, name);
-	f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open fixture %s", path);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	assert_true(n > 0);
-	rewind(f);
-	buf = malloc((size_t)n + extra);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	assert_int_equal(dt_check(buf, (size_t)n), 0);
-	if (extra)
-		assert_int_equal(fdt_open_into(buf, buf, (int)((size_t)n + extra)), 0);
-	return buf;
-}
-
 static void check_msgs(const struct msgs *m, const struct exp_msg *exp)
 {
 	int i, n = 0;
@@ -127,7 +104,7 @@ static struct memmap *run(const char *name, const struct memmap_excl *excl,
 {
 	static struct memmap mm;
 	static struct msgs m;
-	void *fdt = load(name, 0);
+	void *fdt = fixture_load(name, 0, NULL);
 	int nmsgs = 0, ret;
 
 	while (msgs[nmsgs].path)
@@ -174,7 +151,7 @@ static void test_good(void **state)
 			   { 0x48000000, 0x1000000, "DTB" } },
 	};
 	struct memmap *mm;
-	void *fdt = load("rmem-good", 0);
+	void *fdt = fixture_load("rmem-good", 0, NULL);
 	u32 ph;
 
 	(void)state;
@@ -526,7 +503,7 @@ static void test_bad_root_cells(void **state)
 {
 	struct memmap mm;
 	struct msgs m = { 0 };
-	void *fdt = load("rmem-good", 64);
+	void *fdt = fixture_load("rmem-good", 64, NULL);
 
 	(void)state;
 	assert_int_equal(fdt_setprop_u32(fdt, 0, "#address-cells", 3), 0);
@@ -545,7 +522,7 @@ static void test_bad_memory_reg(void **state)
 	const fdt32_t reg[3] = { 0, cpu_to_fdt32(0x40000000), 0 };
 	struct memmap mm;
 	struct msgs m = { 0 };
-	void *fdt = load("rmem-cells", 64);
+	void *fdt = fixture_load("rmem-cells", 64, NULL);
 
 	(void)state;
 	assert_int_equal(fdt_setprop(fdt, fdt_path_offset(fdt, "/memory@40000000"),
@@ -565,7 +542,7 @@ static void test_bad_excl_count(void **state)
 	struct memmap mm;
 	struct msgs m = { 0 };
 	struct memmap_excl excl = { .count = MEMMAP_MAX_EXCL + 1 };
-	void *fdt = load("rmem-good", 0);
+	void *fdt = fixture_load("rmem-good", 0, NULL);
 
 	(void)state;
 	assert_int_equal(memmap_parse(fdt, &excl, &mm, record, &m), 1);
@@ -579,7 +556,7 @@ static void test_bad_excl_count(void **state)
 static void test_null_report(void **state)
 {
 	struct memmap mm;
-	void *fdt = load("rmem-reg", 0);
+	void *fdt = fixture_load("rmem-reg", 0, NULL);
 
 	(void)state;
 	assert_int_equal(memmap_parse(fdt, NULL, &mm, NULL, NULL), 4);
@@ -591,7 +568,7 @@ static void test_null_report(void **state)
 static void test_reparse(void **state)
 {
 	struct memmap mm;
-	void *good = load("rmem-good", 0), *reg = load("rmem-reg", 0);
+	void *good = fixture_load("rmem-good", 0, NULL), *reg = fixture_load("rmem-reg", 0, NULL);
 
 	(void)state;
 	assert_int_equal(memmap_parse(good, NULL, &mm, NULL, NULL), 0);
