@@ -71,8 +71,11 @@ PLATFORM_DEFS := $(if $(filter qemu,$(PLATFORM)),-DCONFIG_QEMU,)
 # -mstrict-align: code runs before the MMU is on (Device memory, no
 # unaligned accesses); -mgeneral-regs-only: exception handlers need not
 # save FP/SIMD state; -fpie: the image relocates itself (boot/head.S).
-FW_CFLAGS := -std=gnu11 $(OPT) -g -ffreestanding -nostdinc \
-	-isystem lib/include -isystem $(shell $(CC) -print-file-name=include 2>/dev/null) \
+# Deferred (=, not :=): the compiler may not exist until scripts/setup.sh has
+# run, which happens after make has read this file on a clean machine.
+CC_INCLUDE = $(shell $(CC) -print-file-name=include)
+FW_CFLAGS = -std=gnu11 $(OPT) -g -ffreestanding -nostdinc \
+	-isystem lib/include -isystem $(CC_INCLUDE) \
 	-Iinclude -isystem $(SYSROOT)/usr/include \
 	-fpie -mstrict-align -mgeneral-regs-only -fno-common -fno-omit-frame-pointer \
 	-fstack-protector-strong -ffunction-sections -fdata-sections \
@@ -88,7 +91,7 @@ FW_LDFLAGS := -pie --no-dynamic-linker -z norelro -z noexecstack --build-id=none
 
 # --- top-level targets -----------------------------------------------------
 .PHONY: all run test test-host test-qemu setup clean help compile_commands.json \
-	format check-format check debug tools overlays bench
+	format check-format tools overlays bench
 all: $(O)/Image $(O)/firmware.elf
 
 help:
