@@ -2,6 +2,7 @@
  * Synchronous exceptions and the crash report. Nothing here is recoverable
  * except a fault a self-test announced with fault_expect().
  */
+#include <compiler.h>
 #include <console.h>
 #include <exception.h>
 #include <fmt.h>
@@ -31,15 +32,14 @@ void fault_expect(unsigned int ec)
 {
 	expect.rec = (struct fault_record){ 0 };
 	expect.ec = ec;
-	/* Armed last: a fault before this point is not mistaken for the expected one. */
-	__asm__ volatile("" : : : "memory");
+	barrier(); /* armed last: an earlier fault is not taken for the expected one */
 	expect.armed = true;
 }
 
 struct fault_record fault_expect_end(void)
 {
 	expect.armed = false;
-	__asm__ volatile("" : : : "memory");
+	barrier(); /* disarmed before the record is read */
 	return expect.rec;
 }
 

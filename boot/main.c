@@ -73,24 +73,6 @@ static void banner(void)
 			(unsigned long long)(mem[i].size >> 20));
 }
 
-static void map_ram(void)
-{
-	struct dt_mem_range mem[MAX_MEM_RANGES];
-	int i, count = 0, ret;
-
-	ret = dt_memory(boot_info.fdt, mem, MAX_MEM_RANGES, &count, NULL);
-	if (ret == -ENOSPC)
-		selftest_boot_error("more than %d /memory ranges; using the first %d", count,
-				    MAX_MEM_RANGES);
-	for (i = 0; i < count && i < MAX_MEM_RANGES; i++) {
-		ret = mmu_map(mem[i].base, mem[i].size, MMU_DATA, "ram");
-		if (ret)
-			selftest_boot_error("cannot map RAM 0x%llx+0x%llx: error %d",
-					    (unsigned long long)mem[i].base,
-					    (unsigned long long)mem[i].size, ret);
-	}
-}
-
 static void __noreturn finish(void)
 {
 	const char *args = boot_info.bootargs;
@@ -157,9 +139,7 @@ void boot_main(phys_addr_t dtb, unsigned int entry_el)
 			selftest_boot_error("loader's DTB unusable: %s", problem);
 	}
 	cache_init();
-	if (dma_init(boot_info.fdt)) {
-		selftest_boot_error("DMA memory set-up failed; RAM mapped without pools");
-		map_ram();
-	}
+	if (dma_init(boot_info.fdt))
+		selftest_boot_error("DMA memory set-up failed: no pools (RAM is mapped)");
 	finish();
 }

@@ -1,4 +1,5 @@
 /* Ending a run: semihosting exit under QEMU, PSCI elsewhere (include/platform.h). */
+#include <arch/cpu.h>
 #include <exception.h>
 #include <platform.h>
 
@@ -40,12 +41,6 @@ static void semihost_exit(int code)
 }
 #endif
 
-static void __noreturn halt(void)
-{
-	for (;;)
-		__asm__ volatile("wfe");
-}
-
 void platform_exit(int code)
 {
 #ifdef CONFIG_QEMU
@@ -53,7 +48,7 @@ void platform_exit(int code)
 #endif
 	(void)code;
 	psci_system_off();
-	halt();
+	cpu_park();
 }
 
 void platform_crash_stop(void)
@@ -62,5 +57,5 @@ void platform_crash_stop(void)
 	semihost_exit(2);
 	psci_system_off();
 #endif
-	halt();
+	cpu_park();
 }

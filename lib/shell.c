@@ -2,6 +2,7 @@
  * The serial console's command loop: a line editor (backspace, Ctrl-C)
  * and a table of commands. Each command is one line in cmds[].
  */
+#include <arch/cpu.h>
 #include <boot.h>
 #include <console.h>
 #include <platform.h>
@@ -79,7 +80,7 @@ static int read_line(char *buf, int max)
 		int c = console_getc();
 
 		if (c < 0) {
-			__asm__ volatile("yield");
+			cpu_relax(); /* waiting for a key: no bound, a person types */
 			continue;
 		}
 		if (c == '\r' || c == '\n') {

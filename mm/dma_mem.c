@@ -67,16 +67,9 @@ static void report(void *ctx, const char *path, const char *msg)
 	kprintf("memmap: error: %s%s%s\n", path, *path ? ": " : "", msg);
 }
 
-unsigned int dma_memmap_problems(void);
 unsigned int dma_memmap_problems(void)
 {
 	return memmap_problems;
-}
-
-const struct memmap *dma_memmap(void);
-const struct memmap *dma_memmap(void)
-{
-	return &memmap;
 }
 
 struct dma_mem *dma_mem_of(phys_addr_t pa)
@@ -267,6 +260,7 @@ int dma_init(const void *fdt)
 	struct memmap_excl excl = { 0 };
 	phys_addr_t fw_base = 0, img = (uintptr_t)__image_start;
 	u64 fw_size;
+	bool room;
 	int i, ret;
 
 	for (i = 0; i < MEMMAP_MAX_RMEM; i++)
@@ -295,21 +289,24 @@ int dma_init(const void *fdt)
 	if (swiotlb_base)
 		swiotlb_size = PAGE_SIZE << DEFAULT_SWIOTLB_ORDER;
 	largest_free(&fw_base, &fw_size);
-	if (fw_size < 4 * NC_POOL_SIZE) {
-		kprintf("dma: error: no free RAM range of %lu MiB for the firmware\n",
-			(4 * NC_POOL_SIZE) >> 20);
-		return -ENOMEM;
+	/* The NC pool: the top 2 MiB of the firmware's range, if there is room. */
+	room = fw_size >= 4 * NC_POOL_SIZE;
+	if (room) {
+		fw_size -= NC_POOL_SIZE;
+		room = !mmu_map(fw_base + fw_size, NC_POOL_SIZE, MMU_DMA_NC, "fw-nc-pool");
 	}
-	/* The NC pool: the top 2 MiB of the firmware's range. */
-	fw_size -= NC_POOL_SIZE;
-	ret = mmu_map(fw_base + fw_size, NC_POOL_SIZE, MMU_DMA_NC, "fw-nc-pool");
-	if (ret)
-		return ret;
+	/* RAM is mapped whatever fails below: the firmware keeps running on it. */
 	for (i = 0; i < memmap.nr_ram; i++) {
 		ret = mmu_map(memmap.ram[i].base, memmap.ram[i].size, MMU_DATA, "ram");
 		if (ret)
-			kprintf("dma: error: cannot map RAM 0x%llx: %d\n",
-				(unsigned long long)memmap.ram[i].base, ret);
+			selftest_boot_error("cannot map RAM 0x%llx+0x%llx: error %d",
+					    (unsigned long long)memmap.ram[i].base,
+					    (unsigned long long)memmap.ram[i].size, ret);
+	}
+	if (!room) {
+		kprintf("dma: error: no free RAM range of %lu MiB for the firmware\n",
+			(4 * NC_POOL_SIZE) >> 20);
+		return -ENOMEM;
 	}
 	ret = page_alloc_init(fw_base, fw_size);
 	if (ret)

@@ -15,7 +15,6 @@
 #include <stdarg.h>
 #include <string.h>
 
-#define DT_DMA_MSG_MAX 192
 #define CELL ((int)sizeof(fdt32_t))
 
 struct dma_parse {
@@ -25,26 +24,14 @@ struct dma_parse {
 	int errors;
 };
 
-static void __printf(3, 4) report(struct dma_parse *p, int node,
-				  const char *fmt, ...)
+static void __printf(3, 4) report(struct dma_parse *p, int node, const char *fmt, ...)
 {
-	char path[MEMMAP_PATH_MAX];
-	char msg[DT_DMA_MSG_MAX];
 	va_list ap;
 
 	p->errors++;
-	if (!p->report)
-		return;
-	dt_path(p->fdt, node, path, sizeof(path));
 	va_start(ap, fmt);
-	fmt_vsnprintf(msg, sizeof(msg), fmt, ap);
+	memmap_vreport(p->report, p->ctx, p->fdt, node, fmt, ap);
 	va_end(ap);
-	p->report(p->ctx, path, msg);
-}
-
-static u64 last_byte(u64 base, u64 size)
-{
-	return base + (size - 1) < base ? ~0ULL : base + (size - 1);
 }
 
 /* of_dma_is_coherent(): the nearest node saying either way decides. */
@@ -225,7 +212,7 @@ static void dma_get_ranges(struct dma_parse *p, int node,
 	if (info->nr_ranges) {
 		info->bus_dma_limit = 0;
 		for (i = 0; i < info->nr_ranges; i++) {
-			u64 end = last_byte(info->range[i].dma_start,
+			u64 end = memmap_range_end(info->range[i].dma_start,
 					    info->range[i].size);
 
 			if (end > info->bus_dma_limit)

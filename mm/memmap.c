@@ -41,30 +41,30 @@ struct parse {
 	struct busy busy[MEMMAP_MAX_BUSY];
 };
 
-static void __printf(3, 4) report(struct parse *p, int node, const char *fmt,
-				  ...)
+void memmap_vreport(memmap_report_fn report, void *ctx, const void *fdt, int node,
+		    const char *fmt, va_list ap)
 {
 	char path[MEMMAP_PATH_MAX];
 	char msg[MEMMAP_MSG_MAX];
-	va_list ap;
 
-	p->errors++;
-	if (!p->report)
+	if (!report)
 		return;
 	if (node < 0)
 		path[0] = '\0';
 	else
-		dt_path(p->fdt, node, path, sizeof(path));
-	va_start(ap, fmt);
+		dt_path(fdt, node, path, sizeof(path));
 	fmt_vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	p->report(p->ctx, path, msg);
+	report(ctx, path, msg);
 }
 
-/* Last byte of [base, base + size), size > 0, saturated at 2^64 - 1. */
-static u64 range_end(u64 base, u64 size)
+static void __printf(3, 4) report(struct parse *p, int node, const char *fmt, ...)
 {
-	return base + (size - 1) < base ? ~0ULL : base + (size - 1);
+	va_list ap;
+
+	p->errors++;
+	va_start(ap, fmt);
+	memmap_vreport(p->report, p->ctx, p->fdt, node, fmt, ap);
+	va_end(ap);
 }
 
 static bool overlaps(u64 b1, u64 e1, u64 b2, u64 e2)
@@ -399,7 +399,7 @@ static void busy_add(struct parse *p, u64 base, u64 size)
 {
 	if (size && p->nbusy < MEMMAP_MAX_BUSY) {
 		p->busy[p->nbusy].base = base;
-		p->busy[p->nbusy].end = range_end(base, size);
+		p->busy[p->nbusy].end = memmap_range_end(base, size);
 		p->nbusy++;
 	}
 }
@@ -410,7 +410,7 @@ static bool in_one_bank(const struct memmap *mm, u64 base, u64 end)
 
 	for (i = 0; i < mm->nr_ram; i++)
 		if (base >= mm->ram[i].base &&
-		    end <= range_end(mm->ram[i].base, mm->ram[i].size))
+		    end <= memmap_range_end(mm->ram[i].base, mm->ram[i].size))
 			return true;
 	return false;
 }
@@ -421,7 +421,7 @@ static bool check_static(struct parse *p, int idx)
 	const struct memmap *mm = p->mm;
 	const struct rmem *r = &mm->rmem[idx];
 	char other[MEMMAP_PATH_MAX];
-	u64 end = range_end(r->base, r->size), e;
+	u64 end = memmap_range_end(r->base, r->size), e;
 	int i;
 
 	if (!in_one_bank(mm, r->base, end)) {
@@ -434,7 +434,7 @@ static bool check_static(struct parse *p, int idx)
 
 		if (!x->size)
 			continue;
-		e = range_end(x->base, x->size);
+		e = memmap_range_end(x->base, x->size);
 		if (overlaps(r->base, end, x->base, e)) {
 			report(p, r->node, "overlaps the %s [0x%llx-0x%llx]",
 			       x->what ? x->what : "firmware",
@@ -444,7 +444,7 @@ static bool check_static(struct parse *p, int idx)
 		}
 	}
 	for (i = 0; i < mm->nr_rsv; i++) {
-		e = range_end(mm->rsv[i].base, mm->rsv[i].size);
+		e = memmap_range_end(mm->rsv[i].base, mm->rsv[i].size);
 		if (overlaps(r->base, end, mm->rsv[i].base, e)) {
 			report(p, r->node, "overlaps /memreserve/ [0x%llx-0x%llx]",
 			       (unsigned long long)mm->rsv[i].base,
@@ -457,7 +457,7 @@ static bool check_static(struct parse *p, int idx)
 
 		if (p->dropped[i] || o->kind != RMEM_STATIC)
 			continue;
-		if (overlaps(r->base, end, o->base, range_end(o->base, o->size))) {
+		if (overlaps(r->base, end, o->base, memmap_range_end(o->base, o->size))) {
 			dt_path(p->fdt, o->node, other, sizeof(other));
 			report(p, r->node, "overlaps %s; dropped (the first in DT order is kept)",
 			       other);
@@ -516,7 +516,7 @@ static bool place_window(const struct parse *p, u64 lo, u64 hi, u64 size,
 
 	for (i = mm->nr_ram - 1; i >= 0; i--) {
 		blo = mm->ram[i].base;
-		bhi = range_end(blo, mm->ram[i].size);
+		bhi = memmap_range_end(blo, mm->ram[i].size);
 		if (blo < lo)
 			blo = lo;
 		if (bhi > hi)

@@ -33,8 +33,9 @@ struct dma_mem *dma_mem_of(phys_addr_t pa);
 void dma_update_fast_path(struct device *dev);
 /* Allocate 2^order pages from @m, reclaiming lent pages if needed. */
 int dma_mem_alloc(struct dma_mem *m, unsigned int order, phys_addr_t *pa);
-const char *dma_mem_name_of_rmem(int rmem);
 struct dma_mem *dma_mem_by_rmem(int rmem);
+/* Problems memmap_parse() reported at boot (0 for a clean DT). */
+unsigned int dma_memmap_problems(void);
 struct swiotlb *dma_swiotlb_by_rmem(int rmem);
 
 /* dma-debug (mm/dma_debug.c) */

@@ -57,6 +57,7 @@
 #define MM_MEMMAP_H
 
 #include <dt.h>
+#include <stdarg.h>
 #include <types.h>
 
 #define MEMMAP_MAX_RAM 16
@@ -131,6 +132,20 @@ struct memmap {
  * strings live only for the duration of the call.
  */
 typedef void (*memmap_report_fn)(void *ctx, const char *path, const char *msg);
+
+/*
+ * memmap_vreport() - format one problem about DT node @node (negative: a
+ * header-level problem, path "") and hand it to @report, if any. Shared by
+ * every parser that reports through memmap_report_fn.
+ */
+void memmap_vreport(memmap_report_fn report, void *ctx, const void *fdt, int node,
+		    const char *fmt, va_list ap);
+
+/* Last byte of [base, base + size), size > 0, saturated at 2^64 - 1. */
+static inline u64 memmap_range_end(u64 base, u64 size)
+{
+	return base + (size - 1) < base ? ~0ULL : base + (size - 1);
+}
 
 /*
  * memmap_parse() - build the physical memory map from a DTB.

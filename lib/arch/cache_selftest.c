@@ -11,13 +11,14 @@
  * event INST_RETIRED; under QEMU TCG only with -icount).
  */
 #include <arch/cache.h>
+#include <arch/pmu.h>
 #include <arch/sysreg.h>
 #include <bits.h>
+#include <compiler.h>
 #include <console.h>
 #include <exception.h>
 #include <mm/dma_cache.h>
 #include <selftest.h>
-#include <arch/pmu.h>
 #include <string.h>
 
 
@@ -30,10 +31,10 @@ extern char __stack_guard[], __stack_bottom[];
 #define BUF_SIZE (64 * 1024)
 static u8 buf[BUF_SIZE] __aligned(4096);
 
-/* An address the compiler cannot reason about. */
+/* An address the compiler cannot reason about (see OPTIMIZER_HIDE_VAR). */
 static uintptr_t opaque(uintptr_t a)
 {
-	__asm__("" : "+r"(a));
+	OPTIMIZER_HIDE_VAR(a);
 	return a;
 }
 

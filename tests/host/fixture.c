@@ -38,3 +38,14 @@ void *fixture_load(const char *name, size_t extra, size_t *sizep)
 		*sizep = (size_t)n;
 	return buf;
 }
+
+void fixture_record(void *ctx, const char *path, const char *msg)
+{
+	struct fixture_msgs *m = ctx;
+
+	if (m->n >= FIXTURE_MAX_MSGS)
+		fail_msg("more than %d reports; last: %s: %s", FIXTURE_MAX_MSGS, path, msg);
+	snprintf(m->path[m->n], sizeof(m->path[0]), "%s", path);
+	snprintf(m->msg[m->n], sizeof(m->msg[0]), "%s", msg);
+	m->n++;
+}

@@ -15,4 +15,17 @@
  */
 void *fixture_load(const char *name, size_t extra, size_t *sizep);
 
+/* Reports collected from a memmap_report_fn (memmap_parse, dt_dma_configure). */
+#define FIXTURE_MAX_MSGS 16
+#define FIXTURE_PATH_MAX 256
+
+struct fixture_msgs {
+	int n;
+	char path[FIXTURE_MAX_MSGS][FIXTURE_PATH_MAX];
+	char msg[FIXTURE_MAX_MSGS][256];
+};
+
+/* memmap_report_fn that appends to the struct fixture_msgs at @ctx; fails past the cap. */
+void fixture_record(void *ctx, const char *path, const char *msg);
+
 #endif /* TESTS_HOST_FIXTURE_H */

@@ -30,42 +30,24 @@
 #error "FIXTURE_DIR must name the directory holding the compiled fixtures"
 #endif
 
-#define MAX_MSGS 8
 #define SENTINEL 0x5a5a5a5a5a5a5a5aULL
-
-struct msgs {
-	int n;
-	char path[MAX_MSGS][MEMMAP_PATH_MAX];
-	char msg[MAX_MSGS][256];
-};
-
-static void record(void *ctx, const char *path, const char *msg)
-{
-	struct msgs *m = ctx;
-
-	if (m->n >= MAX_MSGS)
-		fail_msg("more than %d reports; last: %s: %s", MAX_MSGS, path, msg);
-	snprintf(m->path[m->n], sizeof(m->path[0]), "%s", path);
-	snprintf(m->msg[m->n], sizeof(m->msg[0]), "%s", msg);
-	m->n++;
-}
 
 struct fixture {
 	void *fdt;
 	struct memmap mm;
 	struct dt_dma_info info;
-	struct msgs m;
+	struct fixture_msgs m;
 };
 
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct msgs m = { 0 };
+	struct fixture_msgs m = { 0 };
 
 	assert_non_null(f);
 	f->fdt = fixture_load("rmem-dma", 0, NULL);
 	/* One problem in the fixture's /reserved-memory, on purpose. */
-	assert_int_equal(memmap_parse(f->fdt, NULL, &f->mm, record, &m), 1);
+	assert_int_equal(memmap_parse(f->fdt, NULL, &f->mm, fixture_record, &m), 1);
 	assert_string_equal(m.path[0], "/reserved-memory/bad@52000000");
 	assert_string_equal(m.msg[0], "reg entry 0 has zero size; entry dropped");
 	assert_int_equal(f->mm.nr_rmem, 2);
@@ -97,7 +79,7 @@ static const struct dt_dma_info *cfg(struct fixture *f, const char *path,
 		fail_msg("fixture has no node %s", path);
 	memset(&f->m, 0, sizeof(f->m));
 	memset(&f->info, 0xa5, sizeof(f->info));
-	ret = dt_dma_configure(f->fdt, node, &f->mm, &f->info, record, &f->m);
+	ret = dt_dma_configure(f->fdt, node, &f->mm, &f->info, fixture_record, &f->m);
 	for (i = 0; i < f->m.n || i < nmsgs; i++) {
 		if (i < f->m.n && i < nmsgs && !strcmp(f->m.path[i], msgs[2 * i]) &&
 		    !strcmp(f->m.msg[i], msgs[2 * i + 1]))
@@ -328,7 +310,7 @@ static void test_bad_node(void **state)
 	int i;
 
 	memset(&f->m, 0, sizeof(f->m));
-	assert_int_equal(dt_dma_configure(f->fdt, -1, &f->mm, &f->info, record, &f->m), 1);
+	assert_int_equal(dt_dma_configure(f->fdt, -1, &f->mm, &f->info, fixture_record, &f->m), 1);
 	assert_int_equal(f->m.n, 1);
 	for (i = 0; i < 2; i++)
 		assert_string_equal(i ? f->m.msg[0] : f->m.path[0], msgs[i]);

@@ -29,13 +29,6 @@
 #error "FIXTURE_DIR must name the directory holding the compiled fixtures"
 #endif
 
-#define MAX_MSGS 16
-
-struct msgs {
-	int n;
-	char path[MAX_MSGS][MEMMAP_PATH_MAX];
-	char msg[MAX_MSGS][256];
-};
 
 /* A report whose expected (path, msg) pairs end with NULL. */
 struct exp_msg {
@@ -50,18 +43,7 @@ struct exp_rmem {
 	enum rmem_kind kind;
 };
 
-static void record(void *ctx, const char *path, const char *msg)
-{
-	struct msgs *m = ctx;
-
-	if (m->n >= MAX_MSGS)
-		fail_msg("more than %d reports; last: %s: %s", MAX_MSGS, path, msg);
-	snprintf(m->path[m->n], sizeof(m->path[0]), "%s", path);
-	snprintf(m->msg[m->n], sizeof(m->msg[0]), "%s", msg);
-	m->n++;
-}
-
-static void check_msgs(const struct msgs *m, const struct exp_msg *exp)
+static void check_msgs(const struct fixture_msgs *m, const struct exp_msg *exp)
 {
 	int i, n = 0;
 
@@ -103,7 +85,7 @@ static struct memmap *run(const char *name, const struct memmap_excl *excl,
 			  const struct exp_rmem *exp, int n)
 {
 	static struct memmap mm;
-	static struct msgs m;
+	static struct fixture_msgs m;
 	void *fdt = fixture_load(name, 0, NULL);
 	int nmsgs = 0, ret;
 
@@ -111,7 +93,7 @@ static struct memmap *run(const char *name, const struct memmap_excl *excl,
 		nmsgs++;
 	memset(&m, 0, sizeof(m));
 	memset(&mm, 0xa5, sizeof(mm));
-	ret = memmap_parse(fdt, excl, &mm, record, &m);
+	ret = memmap_parse(fdt, excl, &mm, fixture_record, &m);
 	check_msgs(&m, msgs);
 	assert_int_equal(ret, nmsgs);
 	check_rmem(&mm, exp, n);
@@ -502,12 +484,12 @@ static void test_capacity(void **state)
 static void test_bad_root_cells(void **state)
 {
 	struct memmap mm;
-	struct msgs m = { 0 };
+	struct fixture_msgs m = { 0 };
 	void *fdt = fixture_load("rmem-good", 64, NULL);
 
 	(void)state;
 	assert_int_equal(fdt_setprop_u32(fdt, 0, "#address-cells", 3), 0);
-	assert_int_equal(memmap_parse(fdt, NULL, &mm, record, &m), 1);
+	assert_int_equal(memmap_parse(fdt, NULL, &mm, fixture_record, &m), 1);
 	check_msgs(&m, (const struct exp_msg[]){
 			       { "/", "#address-cells/#size-cells must be 1 or 2 cells; memory map empty" },
 			       END });
@@ -521,13 +503,13 @@ static void test_bad_memory_reg(void **state)
 {
 	const fdt32_t reg[3] = { 0, cpu_to_fdt32(0x40000000), 0 };
 	struct memmap mm;
-	struct msgs m = { 0 };
+	struct fixture_msgs m = { 0 };
 	void *fdt = fixture_load("rmem-cells", 64, NULL);
 
 	(void)state;
 	assert_int_equal(fdt_setprop(fdt, fdt_path_offset(fdt, "/memory@40000000"),
 				     "reg", reg, sizeof(reg)), 0);
-	assert_int_equal(memmap_parse(fdt, NULL, &mm, record, &m), 2);
+	assert_int_equal(memmap_parse(fdt, NULL, &mm, fixture_record, &m), 2);
 	check_msgs(&m, (const struct exp_msg[]){
 			       { "/memory@40000000", "malformed memory reg or cell counts; no RAM used" },
 			       { "/reserved-memory",
@@ -540,12 +522,12 @@ static void test_bad_memory_reg(void **state)
 static void test_bad_excl_count(void **state)
 {
 	struct memmap mm;
-	struct msgs m = { 0 };
+	struct fixture_msgs m = { 0 };
 	struct memmap_excl excl = { .count = MEMMAP_MAX_EXCL + 1 };
 	void *fdt = fixture_load("rmem-good", 0, NULL);
 
 	(void)state;
-	assert_int_equal(memmap_parse(fdt, &excl, &mm, record, &m), 1);
+	assert_int_equal(memmap_parse(fdt, &excl, &mm, fixture_record, &m), 1);
 	check_msgs(&m, (const struct exp_msg[]){
 			       { "", "excl->count 5 is outside 0..4" }, END });
 	assert_int_equal(mm.nr_rmem, 0);
