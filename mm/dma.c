@@ -54,8 +54,11 @@ void dma_update_fast_path(struct device *dev)
 
 int dma_set_mask(struct device *dev, u64 mask)
 {
-	/* Linux: a mask below what the platform can ever satisfy is refused. */
-	if (mask < DMA_BIT_MASK(12))
+	/*
+	 * A mask that cannot cover one page is refused with -EIO, as Linux
+	 * refuses masks it cannot support; reach is checked per mapping.
+	 */
+	if (mask < DMA_BIT_MASK(PAGE_SHIFT))
 		return -EIO;
 	dev->dma_mask = mask;
 	dma_update_fast_path(dev);
@@ -64,7 +67,7 @@ int dma_set_mask(struct device *dev, u64 mask)
 
 int dma_set_coherent_mask(struct device *dev, u64 mask)
 {
-	if (mask < DMA_BIT_MASK(12))
+	if (mask < DMA_BIT_MASK(PAGE_SHIFT)) /* as dma_set_mask() */
 		return -EIO;
 	dev->coherent_dma_mask = mask;
 	return 0;

@@ -24,8 +24,6 @@
 #define T_RESTRICTED "/dma-test/restricted"
 #define T_OFFSET "/dma-test/offset-bus/dma-ranges-offset"
 
-unsigned int dma_memmap_problems(void);
-
 static bool contains(const char *s, const char *sub)
 {
 	size_t n = strlen(sub);
@@ -136,14 +134,23 @@ SELFTEST(dma, noncoherent_coherent_is_nc)
 	return ST_PASS;
 }
 
-/* dma-ranges: the device sees RAM at 0 (CPU 0x40000000). */
+/* The CPU-to-bus offset of the device's single dma-ranges window. */
+static u64 bus_offset(const struct device *dev)
+{
+	return dev->dt.range[0].cpu_start - dev->dt.range[0].dma_start;
+}
+
+/* dma-ranges: the device sees RAM shifted by its bus's offset. */
 SELFTEST(dma, dma_ranges_offset)
 {
 	NEED_DEV(dev, T_OFFSET);
-	dma_addr_t dma = dma_map_single(dev, buf_a, 256, DMA_TO_DEVICE);
+	dma_addr_t dma;
 
+	ST_ASSERT(dev->dt.nr_ranges == 1 && bus_offset(dev), "expected one offset window, got %d",
+		  dev->dt.nr_ranges);
+	dma = dma_map_single(dev, buf_a, 256, DMA_TO_DEVICE);
 	ST_ASSERT(!dma_mapping_error(dev, dma));
-	ST_ASSERT(dma == (uintptr_t)buf_a - 0x40000000ULL, "dma 0x%llx for cpu %p",
+	ST_ASSERT(dma == (uintptr_t)buf_a - bus_offset(dev), "dma 0x%llx for cpu %p",
 		  (unsigned long long)dma, (void *)buf_a);
 	dma_unmap_single(dev, dma, 256, DMA_TO_DEVICE);
 	return ST_PASS;
@@ -153,31 +160,31 @@ SELFTEST(dma, dma_ranges_offset)
 SELFTEST(dma, bounce_for_mask)
 {
 	NEED_DEV(dev, T_OFFSET);
+	NEED_DEV(cma, T_CMA);
 	u64 old = dev->dma_mask;
-	static u8 *high;
-	dma_addr_t dma;
+	dma_addr_t dma, cma_dma;
 	phys_addr_t pa;
+	u8 *high;
 
-	/* A buffer above 256 MiB of device address space (CPU 0x50000000+). */
-	high = (u8 *)(uintptr_t)(dma_cma_mem ? dma_cma_mem->base : 0);
-	if (!high)
-		ST_SKIP("no CMA pool for a high buffer");
-	high = dma_alloc_coherent(device_get_dt(T_CMA), 4096, &dma, GFP_KERNEL);
+	/* A buffer in the CMA pool, above 256 MiB of this device's bus space. */
+	high = dma_alloc_coherent(cma, 4096, &cma_dma, GFP_KERNEL);
 	ST_ASSERT(high);
+	ST_ASSERT((uintptr_t)high - bus_offset(dev) > DMA_BIT_MASK(28), "buffer %p is in reach",
+		  high);
 	memset(high, 0x3c, 300);
 	ST_ASSERT(!dma_set_mask(dev, DMA_BIT_MASK(28)));
 	dma = dma_map_single(dev, high, 300, DMA_BIDIRECTIONAL);
 	ST_ASSERT(!dma_mapping_error(dev, dma), "%s", dma_debug_last());
 	ST_ASSERT(dma + 300 <= DMA_BIT_MASK(28) + 1, "dma 0x%llx beyond the mask",
 		  (unsigned long long)dma);
-	pa = dma + 0x40000000ULL;
+	pa = dma + bus_offset(dev);
 	ST_ASSERT(swiotlb_owns(dma_default_swiotlb, pa), "not bounced");
 	ST_ASSERT(((u8 *)(uintptr_t)pa)[299] == 0x3c, "data not copied in");
 	((u8 *)(uintptr_t)pa)[7] = 0x77; /* the "device" writes */
 	dma_unmap_single(dev, dma, 300, DMA_BIDIRECTIONAL);
 	ST_ASSERT(high[7] == 0x77, "data not copied back");
 	dma_set_mask(dev, old);
-	dma_free_coherent(device_get_dt(T_CMA), 4096, high, (uintptr_t)high);
+	dma_free_coherent(cma, 4096, high, cma_dma);
 	return ST_PASS;
 }
 
@@ -367,6 +374,42 @@ SELFTEST(dma, dma_pool_blocks)
 	for (i = 0; i < ARRAY_SIZE(cpu); i++)
 		dma_pool_free(pool, cpu[i], dma[i]);
 	dma_pool_destroy(pool);
+	return ST_PASS;
+}
+
+/*
+ * The coherent fast path (dma-debug off) gives the same answers as the full
+ * path: 1:1 addresses in reach, a bounce (copied back at unmap) beyond it.
+ */
+SELFTEST(dma, fast_path)
+{
+	NEED_DEV(dev, T_NOMAP);
+	NEED_DEV(cma, T_CMA);
+	bool dbg = dma_debug_enabled;
+	u64 old = dev->dma_mask;
+	dma_addr_t dma, direct, cma_dma;
+	bool bounced;
+	u8 *high;
+
+	ST_ASSERT(dev->direct_fast, "coherent 1:1 device without the fast path");
+	high = dma_alloc_coherent(cma, 4096, &cma_dma, GFP_KERNEL);
+	ST_ASSERT(high);
+	dma_debug_enabled = false;
+	direct = dma_map_single(dev, buf_a, 64, DMA_TO_DEVICE);
+	dma_unmap_single(dev, direct, 64, DMA_TO_DEVICE);
+	/* A mask below the buffer: dma_set_mask must take it off the fast path. */
+	dma_set_mask(dev, (uintptr_t)high - 1);
+	dma = dma_map_single(dev, high, 64, DMA_FROM_DEVICE);
+	bounced = swiotlb_owns(dma_default_swiotlb, dma);
+	if (bounced)
+		((u8 *)(uintptr_t)dma)[5] = 0x5a; /* the "device" writes the slot */
+	dma_unmap_single(dev, dma, 64, DMA_FROM_DEVICE);
+	dma_debug_enabled = dbg; /* restored before any assertion can return */
+	dma_set_mask(dev, old);
+	ST_ASSERT(direct == (uintptr_t)buf_a, "dma 0x%llx for %p", (unsigned long long)direct, buf_a);
+	ST_ASSERT(bounced, "not bounced: 0x%llx", (unsigned long long)dma);
+	ST_ASSERT(high[5] == 0x5a, "fast unmap skipped the copy back");
+	dma_free_coherent(cma, 4096, high, cma_dma);
 	return ST_PASS;
 }
 

@@ -3,10 +3,12 @@
  * RAM and device MMIO, built once and only ever extended.
  */
 #include <arch/barrier.h>
+#include <arch/cpu.h>
 #include <arch/sysreg.h>
 #include <arch/tlb.h>
 #include <bits.h>
 #include <errno.h>
+#include <libfdt.h>
 #include <layout.h>
 #include <mm/mmu.h>
 #include <mm/pgtable.h>
@@ -190,6 +192,11 @@ int mmu_hole(phys_addr_t base, u64 size, const char *name)
 	return record(ALIGN_DOWN(base, PAGE_SIZE), ALIGN_UP(size, PAGE_SIZE), MMU_HOLE, name);
 }
 
+unsigned int mmu_va_bits(void)
+{
+	return kernel_pgt.va_bits;
+}
+
 const struct mmu_region *mmu_regions(unsigned int *count)
 {
 	*count = nr_regions;
@@ -212,7 +219,6 @@ static u32 early_be32(phys_addr_t addr)
 	return __builtin_bswap32(*(volatile const u32 *)(uintptr_t)addr);
 }
 
-#define FDT_MAGIC_VALUE 0xd00dfeedU
 
 bool mmu_early_init(phys_addr_t dtb)
 {
@@ -238,12 +244,11 @@ bool mmu_early_init(phys_addr_t dtb)
 		    "fw-exc-stack") ||
 	    mmu_hole((uintptr_t)__stack_guard, STACK_GUARD_SIZE, "stack-guard") ||
 	    mmu_hole((uintptr_t)__exc_stack_guard, STACK_GUARD_SIZE, "exc-stack-guard")) {
-		for (;;)
-			__asm__ volatile("wfe");
+		cpu_park();
 	}
 
 	/* The DTB window, only if it looks like a DTB (the full check comes later). */
-	if (dtb && IS_ALIGNED(dtb, 8) && !(dtb >> va_bits) && early_be32(dtb) == FDT_MAGIC_VALUE) {
+	if (dtb && IS_ALIGNED(dtb, 8) && !(dtb >> va_bits) && early_be32(dtb) == FDT_MAGIC) {
 		u64 size = early_be32(dtb + 4);
 
 		if (size >= 40 && size <= DTB_MAX_SIZE)

@@ -64,4 +64,7 @@ const struct mmu_region *mmu_regions(unsigned int *count);
 
 const char *mmu_type_name(enum mmu_type type);
 
+/* Input address bits of the map (from ID_AA64MMFR0_EL1.PARange, at most 48). */
+unsigned int mmu_va_bits(void);
+
 #endif /* MM_MMU_H */
