@@ -45,15 +45,11 @@ SETUP_STAMP := $(O)/.setup-done
 FW_VERSION := $(shell git describe --always --dirty --tags 2>/dev/null || echo unknown)
 
 # --- firmware sources ------------------------------------------------------
-FW_SRCS := \
-	boot/head.S boot/vectors.S boot/builtin_dtb.S \
-	boot/main.c boot/exception.c boot/esr.c boot/platform.c boot/selftests.c \
-	mm/pgtable.c mm/mmu.c mm/memmap.c mm/dt_dma.c mm/buddy.c mm/blockpool.c \
-	mm/page_alloc.c mm/swiotlb.c mm/dma_mem.c mm/dma.c mm/dma_debug.c mm/dmapool.c \
-	mm/dma_cache.c mm/dma_selftests.c lib/arch/cache.S lib/arch/cache_selftest.c lib/arch/pmu.c \
-	drivers/console.c drivers/serial/pl011.c drivers/firmware/psci.c \
-	lib/fmt.c lib/string.c lib/strtoul.c lib/dt.c lib/cmdline.c \
-	lib/selftest.c lib/shell.c lib/stack_protector.c lib/arch/timer.c
+# Each directory lists its own sources in a rules.mk fragment (FW_SRCS += ...):
+# a new driver adds drivers/<kind>/rules.mk and nothing here changes.
+FW_SRCS :=
+include $(sort $(wildcard boot/rules.mk mm/rules.mk lib/rules.mk drivers/rules.mk \
+	drivers/*/rules.mk))
 
 # Outputs named before any rule uses them (prerequisites expand at once).
 SHIM := $(O)/tests/qemu/shim.bin
