@@ -185,3 +185,52 @@ int pgtable_lookup(const struct pgtable *t, u64 va, phys_addr_t *pa, u64 *desc,
 	}
 	return -ENOENT;
 }
+
+/*
+ * Unmap walk over [va, end) of @table at @level. With @commit false only
+ * checks that every byte is mapped by a leaf lying wholly inside the range;
+ * with @commit true clears those leaves, reporting each to @leaf.
+ */
+static int unmap_walk(u64 *table, unsigned int level, u64 va, u64 end, bool commit,
+		      void (*leaf)(void *ctx, u64 va, unsigned int level), void *ctx)
+{
+	u64 size = pgtable_level_size(level);
+
+	while (va < end) {
+		unsigned int idx = (va >> level_shift(level)) % PGTABLE_ENTRIES;
+		u64 next = ALIGN_DOWN(va, size) + size; /* 0 at the top of 2^64 */
+		u64 chunk_end = next != 0 && next < end ? next : end;
+		u64 desc = table[idx];
+		int ret;
+
+		if (is_table(desc, level)) {
+			ret = unmap_walk(table_of(desc), level + 1, va, chunk_end, commit, leaf, ctx);
+			if (ret)
+				return ret;
+		} else if (!(desc & PTE_VALID) || level == 0) {
+			return -ENOENT;
+		} else if (!IS_ALIGNED(va, size) || chunk_end - va < size) {
+			return -EINVAL; /* would split a block: not this builder's business */
+		} else if (commit) {
+			table[idx] = 0;
+			if (leaf)
+				leaf(ctx, va, level);
+		}
+		va = chunk_end;
+	}
+	return 0;
+}
+
+int pgtable_unmap(struct pgtable *t, u64 va, u64 size,
+		  void (*leaf)(void *ctx, u64 va, unsigned int level), void *ctx)
+{
+	u64 end = va + size;
+	int ret;
+
+	if (!size || !IS_ALIGNED(va | size, PAGE_SIZE) || end < va || (end - 1) >> t->va_bits)
+		return -EINVAL;
+	ret = unmap_walk(t->root, t->start_level, va, end, false, NULL, NULL);
+	if (ret)
+		return ret;
+	return unmap_walk(t->root, t->start_level, va, end, true, leaf, ctx);
+}

@@ -100,6 +100,23 @@ int pgtable_init(struct pgtable *t, unsigned int va_bits,
 int pgtable_map(struct pgtable *t, u64 va, phys_addr_t pa, u64 size, u64 attrs);
 
 /*
+ * pgtable_unmap() - remove the mapping of [va, va + size).
+ *
+ * Every byte of the range must be mapped, by pages or blocks that lie wholly
+ * inside it (a block is never split): otherwise nothing changes. Each leaf
+ * descriptor cleared is reported to @leaf (may be NULL) with its input
+ * address and level, so the caller can invalidate exactly those entries.
+ * Table pages stay in place (they are reused by later mappings), so only
+ * leaf entries can be cached stale: the caller owes dsb(ishst) and a
+ * leaf TLB invalidation of the range before the addresses are reused.
+ *
+ * Return: 0; -EINVAL for an unaligned range or one that would split a
+ * block; -ENOENT if part of the range is not mapped.
+ */
+int pgtable_unmap(struct pgtable *t, u64 va, u64 size,
+		  void (*leaf)(void *ctx, u64 va, unsigned int level), void *ctx);
+
+/*
  * pgtable_lookup() - translate one input address.
  * Return: 0 with *pa and *desc (the leaf descriptor) and *level filled, or
  * -ENOENT if unmapped.

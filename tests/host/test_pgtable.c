@@ -1017,6 +1017,90 @@ static void test_random(void **state)
 	random_run(39, 3 * SZ_1G - 32 * SZ_2M, 64 * SZ_2M, 0x5555aaaa3333ccccULL, 300);
 }
 
+/* --- unmap ----------------------------------------------------------------- */
+
+struct leaf_log {
+	unsigned int n;
+	u64 va[8];
+	unsigned int level[8];
+};
+
+static void log_leaf(void *ctx, u64 va, unsigned int level)
+{
+	struct leaf_log *l = ctx;
+
+	assert_true(l->n < 8);
+	l->va[l->n] = va;
+	l->level[l->n++] = level;
+}
+
+/* Block, block, page all cleared and reported; tables stay for reuse. */
+static void test_unmap_leaves(void **state)
+{
+	struct fixture *f = fixture_init(39);
+	const u64 va = 2 * SZ_1G, pa = 8 * SZ_1G, size = SZ_1G + SZ_2M + SZ_4K;
+	struct leaf_log log = { 0 };
+	phys_addr_t out;
+	unsigned int lvl;
+	u64 desc;
+	long allocs;
+
+	(void)state;
+	assert_int_equal(pgtable_map(&f->t, va, pa, size, PTE_AF), 0);
+	assert_int_equal(pgtable_unmap(&f->t, va, size, log_leaf, &log), 0);
+	assert_int_equal(log.n, 3);
+	assert_int_equal(log.va[0], va);
+	assert_int_equal(log.level[0], 1);
+	assert_int_equal(log.va[1], va + SZ_1G);
+	assert_int_equal(log.level[1], 2);
+	assert_int_equal(log.va[2], va + SZ_1G + SZ_2M);
+	assert_int_equal(log.level[2], 3);
+	assert_int_equal(f->t.root[2], 0);
+	assert_int_equal(count_nonzero(next_table(f, f->t.root[3])), 1); /* the L3 link */
+	assert_int_equal(pgtable_lookup(&f->t, va + SZ_1G + SZ_2M, &out, &desc, &lvl), -ENOENT);
+	assert_int_equal(f->t.tables, 3);
+	/* The same range maps again without a new table page. */
+	allocs = f->alloc.allocs;
+	assert_int_equal(pgtable_map(&f->t, va, pa, size, PTE_AF), 0);
+	assert_int_equal(f->alloc.allocs, allocs);
+	fixture_free(f);
+}
+
+/* Refusals change nothing: a hole in the range, a block cut in two, bad arguments. */
+static void test_unmap_refused(void **state)
+{
+	struct fixture *f = fixture_init(39);
+	const u64 block = SZ_1G, page = SZ_1G + SZ_2M;
+	struct leaf_log log = { 0 };
+	u64 *l2, *l3, l2_before[ENTRIES], l3_before[ENTRIES];
+
+	(void)state;
+	assert_int_equal(pgtable_map(&f->t, block, 0x80000000, SZ_2M, PTE_AF), 0);
+	assert_int_equal(pgtable_map(&f->t, page, 0x90000000, 2 * SZ_4K, PTE_AF), 0);
+	l2 = table_at(f, block, 2);
+	l3 = table_at(f, page, 3);
+	memcpy(l2_before, l2, sizeof(l2_before));
+	memcpy(l3_before, l3, sizeof(l3_before));
+
+	/* Two mapped pages then an unmapped one: the first two stay. */
+	assert_int_equal(pgtable_unmap(&f->t, page, 3 * SZ_4K, log_leaf, &log), -ENOENT);
+	/* Half of the 2 MiB block. */
+	assert_int_equal(pgtable_unmap(&f->t, block, SZ_2M / 2, log_leaf, &log), -EINVAL);
+	assert_int_equal(pgtable_unmap(&f->t, block + SZ_4K, SZ_2M - SZ_4K, log_leaf, &log),
+			 -EINVAL);
+	assert_int_equal(pgtable_unmap(&f->t, page + 1, SZ_4K, log_leaf, &log), -EINVAL);
+	assert_int_equal(pgtable_unmap(&f->t, page, 0, log_leaf, &log), -EINVAL);
+	assert_int_equal(pgtable_unmap(&f->t, 1ULL << 39, SZ_4K, log_leaf, &log), -EINVAL);
+	assert_int_equal(log.n, 0);
+	assert_memory_equal(l2, l2_before, sizeof(l2_before));
+	assert_memory_equal(l3, l3_before, sizeof(l3_before));
+	/* Exactly the block works. */
+	assert_int_equal(pgtable_unmap(&f->t, block, SZ_2M, log_leaf, &log), 0);
+	assert_int_equal(log.n, 1);
+	assert_int_equal(l2[0], 0);
+	fixture_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1040,6 +1124,8 @@ int main(void)
 		cmocka_unit_test(test_lookup),
 		cmocka_unit_test(test_lookup_reserved),
 		cmocka_unit_test(test_random),
+		cmocka_unit_test(test_unmap_leaves),
+		cmocka_unit_test(test_unmap_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
