@@ -4,6 +4,7 @@
  */
 #include <compiler.h>
 #include <console.h>
+#include <drivers/irq.h>
 #include <exception.h>
 #include <fmt.h>
 #include <platform.h>
@@ -86,6 +87,15 @@ static void crash_report(u64 kind, const struct exc_frame *f)
 
 void exception_entry(u64 kind, struct exc_frame *f)
 {
+	/*
+	 * An IRQ taken from EL1 (kinds 1 and 5) belongs to the interrupt
+	 * controller once there is one; before that nothing unmasks IRQs, so
+	 * one is a bug and gets the crash report.
+	 */
+	if (kind % 4 == EXC_KIND_IRQ && kind < 8 && irq_controller_name()) {
+		irq_dispatch();
+		return;
+	}
 	if (take_expected(kind, f))
 		return;
 

@@ -17,6 +17,11 @@
 #define CNTHCTL_EL2_EL1PCTEN BIT(0)
 #define CNTHCTL_EL2_EL1PCEN BIT(1)
 
+/* CNTV_CTL_EL0 (Arm ARM, "CNTV_CTL_EL0"): the EL1 virtual timer's control. */
+#define CNTV_CTL_EL0_ENABLE BIT(0)
+#define CNTV_CTL_EL0_IMASK BIT(1)   /* timer condition does not assert the interrupt */
+#define CNTV_CTL_EL0_ISTATUS BIT(2) /* read-only: the timer condition is met */
+
 /*
  * CPTR_EL2 with E2H == 0 (D23.2.32): bits 13:12 and 9:0 are RES1 apart from
  * TZ (bit 8) which we leave set (SVE trapped); TFP (bit 10) clear so EL1 may
