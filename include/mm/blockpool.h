@@ -5,11 +5,10 @@
  * Chunks come from a provider callback (the DMA layer passes chunks from
  * dma_alloc_coherent()) and are kept until blockpool_destroy(), as Linux
  * does. Each chunk is chunk_bytes long, a power of two, and its CPU address
- * and DMA address are both aligned to chunk_bytes, so the chunk of a block
- * is found from the block's address by masking.
+ * and DMA address are both aligned to chunk_bytes.
  *
- * Layout of one chunk (stride = size rounded up to align, at least 8;
- * seg = boundary, or the chunk if boundary is 0 or larger than it):
+ * Layout of one chunk (stride = size rounded up to align, at least 16 as in
+ * Linux; seg = boundary, or the chunk if boundary is 0 or larger than it):
  *
  *   chunk base                     base + seg                  base + chunk
  *   +-----+-----+-----+--------+   +-----+-----+-----+--------+
@@ -17,29 +16,62 @@
  *   +-----+-----+-----+--------+   +-----+-----+-----+--------+
  *   <stride>                        no block crosses a multiple of boundary
  *
- * All metadata is outside the chunks (a device must not be able to corrupt
- * the free list by DMA): the caller provides one buffer sized by
- * blockpool_meta_bytes() holding the chunk table, a chunk hash keyed by the
- * chunk's CPU base, and the free list as an array of u32 links with one
- * entry per "granule" (the largest power of two dividing stride): a block's
- * id is its chunk's first id plus (offset >> granule shift), so free finds
- * it with a mask, a hash probe and a shift, and one link value tells a
- * block in use from a free block or from slack (a granule where no block
- * starts); an address not on a granule is rejected by its low bits.
+ * All metadata is outside the chunks, so a device cannot corrupt the
+ * allocator by DMA: one caller-provided buffer (blockpool_meta_bytes())
+ * holding a table of 16-byte entries { word, dma }, indexed directly by
+ * bits of a CPU address the way a direct-mapped cache is:
  *
- * blockpool_alloc() and blockpool_free() are O(1); alloc calls the provider
- * only when the free list is empty. Not thread safe: the caller serialises.
+ *    63              cs+k   cs             es              0
+ *   +------------------+------+--------------+--------------+
+ *   |       (any)      | slot |   granule    |    (any)     |  CPU address
+ *   +------------------+------+--------------+--------------+
+ *                       \________ entry ________/
+ *
+ *   es    log2 of the largest power of two <= stride: at most one block
+ *         starts in any granule, so every block has an entry of its own
+ *   cs    log2(chunk_bytes)
+ *   k     log2(slots); slots is the smallest power of two > max_chunks
+ *
+ * A chunk takes the slot its address selects (its home slot) unless another
+ * chunk has it, or it is the last slot, which never holds a chunk; then it
+ * takes the next free slot ("displaced"). The table has
+ * slots * (chunk_bytes >> es) entries of 16 bytes, for the largest pool
+ * the metadata allows: e.g. 64 KiB for 64-byte blocks, 4 KiB chunks and
+ * max_chunks 63 (64 slots), 128 KiB for 48-byte blocks.
+ *
+ * The word of an entry is:
+ *   the block's CPU address         the block is allocated
+ *   the next free block's link      the block is free
+ *   a value selecting another entry  no block starts there, or the slot is empty
+ * and a link is a home block's CPU address, or BLOCKPOOL_TAG | entry << es
+ * for a displaced block, or BLOCKPOOL_TAG | (first entry of the last slot)
+ * << es for the end of the list. Every value stored selects an entry other
+ * than its own, except the address of an allocated block in its home slot,
+ * so "the word of the entry that @a selects equals @a" holds exactly when @a
+ * is an allocated block of a home slot: blockpool_free() validates any
+ * pointer with one load and one compare (and the handle with another). The
+ * dma field is the block's DMA address (in the last slot's entries: the CPU
+ * base of each slot, when there are enough of them; otherwise that table
+ * follows the entries).
+ *
+ * One LIFO free list for the whole pool, its head a link: blockpool_alloc()
+ * and blockpool_free() are O(1) and inline; alloc takes the out-of-line slow
+ * path for a tagged head (a new chunk, or a displaced block) and free for
+ * anything but a home block (a displaced block, found by probing the slot
+ * table, or a bad pointer, rejected). Chunks that lie within one span of
+ * slots * chunk_bytes (consecutive memory, as a buddy allocator hands out)
+ * are all home; a displaced chunk's blocks cost the slow paths, a probe of
+ * the slot table each (make bench shows both).
+ * Not thread safe: the caller serialises.
  */
 #ifndef MM_BLOCKPOOL_H
 #define MM_BLOCKPOOL_H
 
+#include <compiler.h>
 #include <types.h>
 
-/* Link values in the free-list array (all ids are below these). */
-#define BLOCKPOOL_NIL 0xffffffffU      /* end of the free list */
-#define BLOCKPOOL_INUSE 0xfffffffeU    /* block allocated */
-#define BLOCKPOOL_NOBLOCK 0xfffffffdU  /* granule is no block's start */
-#define BLOCKPOOL_MAX_IDS 0xfffffff0U
+/* Set in a link that is not a CPU address; chunks live below it. */
+#define BLOCKPOOL_TAG ((uintptr_t)1 << 63)
 
 /* Where chunks come from. */
 struct blockpool_ops {
@@ -58,36 +90,29 @@ struct blockpool_params {
 	size_t size;	    /* block size in bytes, > 0 */
 	size_t align;	    /* power of two (0 means 1); size is rounded up to it */
 	size_t boundary;    /* 0, or a power of two >= the rounded size */
-	size_t chunk_bytes; /* 0: smallest power of two >= PAGE_SIZE, the
-			       rounded size and boundary (capped at the rounded
-			       size's power of two) */
+	size_t chunk_bytes; /* 0: smallest power of two >= PAGE_SIZE and the
+			       rounded size */
 	u32 max_chunks;	    /* chunks the metadata has room for, > 0 */
 };
 
-struct blockpool_chunk {
-	uintptr_t cpu;
+struct blockpool_ent {
+	uintptr_t word;
 	u64 dma;
 };
 
-struct blockpool_hent {
-	uintptr_t base; /* chunk CPU base, or BLOCKPOOL_HASH_EMPTY */
-	u32 first;	/* id of the chunk's first granule */
-};
-
-#define BLOCKPOOL_HASH_EMPTY (~(uintptr_t)0) /* never chunk aligned */
-
 struct blockpool {
-	/* Hot: touched by every alloc/free. */
-	u32 free_head;
-	unsigned int gran_shift;  /* log2 of the granule */
-	unsigned int chunk_shift; /* log2(chunk_bytes) */
-	u32 hash_mask;
-	uintptr_t chunk_mask;	  /* ~(chunk_bytes - 1) */
-	uintptr_t gran_mask;	  /* granule - 1: block starts have these clear */
-	u32 *next;		  /* max_chunks << (chunk_shift - gran_shift) */
-	struct blockpool_hent *hash;
-	struct blockpool_chunk *chunks;
+	/* Hot: all that the inline fast paths touch. */
+	uintptr_t head;		  /* first link of the free list */
+	struct blockpool_ent *ent;
+	uintptr_t ent_mask;	  /* (entries - 1) * 16 */
+	unsigned int ent_shift;	  /* es - 4: address >> ent_shift is entry * 16 */
 	/* Cold. */
+	unsigned int es, cs;	  /* see the diagram above */
+	u32 per_slot;		  /* entries per slot: chunk_bytes >> es */
+	u32 slots;		  /* power of two; the last one is never used */
+	u64 *slot_cpu;		  /* CPU base of slot s at slot_cpu[s * slot_step] */
+	unsigned int slot_step;
+	uintptr_t nil;		  /* the link that ends the list */
 	size_t size, stride, seg_bytes, chunk_bytes;
 	u32 per_seg;		  /* blocks in one segment */
 	u32 nr_chunks, max_chunks;
@@ -109,35 +134,108 @@ size_t blockpool_meta_bytes(const struct blockpool_params *prm);
  *
  * Return: 0; -EINVAL for a zero size, an align or boundary that is not a
  * power of two, a boundary below the rounded size, a chunk size that is not
- * a power of two >= PAGE_SIZE or cannot hold one block, or too small or
- * misaligned metadata.
+ * a power of two >= PAGE_SIZE or cannot hold one block, a table too large
+ * to index, or too small or misaligned metadata.
  */
 int blockpool_create(struct blockpool *p, const struct blockpool_params *prm,
 		     const struct blockpool_ops *ops, void *meta, size_t meta_bytes);
+
+/*
+ * blockpool_alloc_slow(), blockpool_free_slow() - the out-of-line halves
+ * of blockpool_alloc() and blockpool_free(), with their contracts; called
+ * after the _fast() variants below gave up (any case is handled).
+ */
+int blockpool_alloc_slow(struct blockpool *p, void **cpu, u64 *dma);
+int blockpool_free_slow(struct blockpool *p, void *cpu, u64 dma);
+
+/* The entry that CPU address @a selects (see the diagram above). */
+static inline struct blockpool_ent *blockpool_ent_of(const struct blockpool *p, uintptr_t a)
+{
+	return (struct blockpool_ent *)((char *)p->ent + ((a >> p->ent_shift) & p->ent_mask));
+}
+
+/*
+ * blockpool_alloc_fast() - blockpool_alloc() when the head of the free list
+ * is a block in its home slot, the only case it handles; for callers that
+ * keep the slow path out of line (no local whose address is taken, so no
+ * stack frame or stack-protector canary on the fast path).
+ * Return: the block's CPU address, its device address in *@dma; NULL, with
+ * nothing changed, in every other case: then blockpool_alloc_slow() gives
+ * the answer.
+ */
+static inline void *blockpool_alloc_fast(struct blockpool *p, u64 *dma)
+{
+	uintptr_t a = p->head;
+	struct blockpool_ent *e;
+
+	if (unlikely(a >= BLOCKPOOL_TAG))
+		return NULL;
+	/* No link is 0 (a chunk at 0 is refused): callers need no NULL test. */
+	if (!a)
+		__builtin_unreachable();
+	e = blockpool_ent_of(p, a);
+	p->head = e->word;
+	e->word = a;
+	*dma = e->dma;
+	return (void *)a;
+}
 
 /*
  * blockpool_alloc() - allocate one block: CPU address in *@cpu and device
  * address (chunk DMA address + offset) in *@dma. Not zeroed. Lowest
  * address first within a fresh chunk, then last freed first.
  *
- * Return: 0; -ENOMEM if the free list is empty and max_chunks are in use;
- * a provider error from get_chunk(); -EINVAL if the provider returned a
- * misaligned chunk (given back with put_chunk()). On error *@cpu and *@dma
- * are untouched.
+ * Return: 0; -ENOMEM if no block is free and max_chunks are in use; a
+ * provider error from get_chunk(); -EINVAL if the provider returned a
+ * misaligned chunk, one at or above BLOCKPOOL_TAG, or one the pool already
+ * has (given back with put_chunk()). On error *@cpu and *@dma are untouched.
  */
-int blockpool_alloc(struct blockpool *p, void **cpu, u64 *dma);
+static inline int blockpool_alloc(struct blockpool *p, void **cpu, u64 *dma)
+{
+	void *a = blockpool_alloc_fast(p, dma);
+
+	if (unlikely(!a))
+		return blockpool_alloc_slow(p, cpu, dma);
+	*cpu = a;
+	return 0;
+}
 
 /*
- * blockpool_free() - free the block whose CPU address is @cpu.
+ * blockpool_free_fast() - blockpool_free() of a block in its home slot with
+ * the right @dma, the only case it handles; for callers that keep the slow
+ * path out of line.
+ * Return: true if the block was freed; false, with nothing changed, in every
+ * other case: then blockpool_free_slow() gives the answer.
+ */
+static inline bool blockpool_free_fast(struct blockpool *p, void *cpu, u64 dma)
+{
+	uintptr_t a = (uintptr_t)cpu;
+	struct blockpool_ent *e = blockpool_ent_of(p, a);
+
+	if (unlikely(e->word != a || e->dma != dma))
+		return false;
+	e->word = p->head;
+	p->head = a;
+	return true;
+}
+
+/*
+ * blockpool_free() - free the block whose CPU address is @cpu and device
+ * address is @dma.
  * Return: 0; -EINVAL, with nothing changed, if @cpu is not the start of a
  * block allocated from this pool (foreign pointer, interior pointer, double
- * free, NULL).
+ * free, NULL); -EFAULT, with nothing changed, if it is but @dma is not that
+ * block's device address.
  */
-int blockpool_free(struct blockpool *p, void *cpu);
+static inline int blockpool_free(struct blockpool *p, void *cpu, u64 dma)
+{
+	return blockpool_free_fast(p, cpu, dma) ? 0 : blockpool_free_slow(p, cpu, dma);
+}
 
 /*
  * blockpool_destroy() - give every chunk back with put_chunk(); the pool
- * and its metadata are unused afterwards.
+ * is empty afterwards, as blockpool_create() left it: the caller may use
+ * it again, or free its metadata.
  * Return: the number of blocks that were still allocated (leaks; their
  * memory has been given back all the same, as Linux's dma_pool_destroy does
  * after reporting them).

@@ -5,7 +5,7 @@
  *
  *   valgrind --tool=callgrind --collect-atstart=no \
  *            --toggle-collect=buddy_alloc --toggle-collect=buddy_free \
- *            --toggle-collect=blockpool_alloc --toggle-collect=blockpool_free ...
+ *            --toggle-collect=dma_pool_alloc --toggle-collect=dma_pool_free ...
  *
  * so that only instructions executed inside those four functions (and
  * their callees) are counted. After every measured operation the program
@@ -17,33 +17,44 @@
  * requests are no-ops and the program still prints its fragmentation
  * figures.
  *
+ * The block pool traces measure what a driver pays: dma_pool_alloc() and
+ * dma_pool_free() of the real mm/dmapool.c (included below, as the bench
+ * is built from a fixed list of sources), with blockpool's fast paths
+ * inlined into them. Only what they call to get memory is stubbed:
+ * dma_alloc_coherent() hands out consecutive fake chunk addresses, as a
+ * buddy pool does, and page_alloc() host memory for the table.
+ *
  * Counts are of the host's (x86-64) instructions, not AArch64's.
  *
  * Traces (fixed-seed xorshift64*; the same on every run):
  *   coherent-small: sizes log-uniform 64 B .. 64 KiB, rounded up to pages
  *                   and to a power of two (dma_alloc_coherent's rule);
  *   coherent-large: 4 KiB multiples, log-uniform 4 KiB .. 2 MiB;
- *   blockpool-64:   64-byte blocks, 64-byte aligned, 4 KiB boundary;
- *   blockpool-48:   40-byte blocks, 16-byte aligned (stride 48).
+ *   dmapool-64:     64-byte blocks, 64-byte aligned, 4 KiB boundary;
+ *   dmapool-48:     40-byte blocks, 16-byte aligned (stride 48);
+ *   displaced-64:   dmapool-64 with chunks a table window (64 slots * 4 KiB)
+ *                   apart, so that all select the same slot and all but the
+ *                   first are displaced: the slow paths' cost, no target.
  * Each keeps a live set that ramps up, then random frees and allocations
  * hold it between a low and a high water mark, then drains.
  *
  * Output lines (parsed by scripts/bench.py):
  *   frag <trace> <peak_span_bytes> <peak_live_bytes> <peak_req_bytes> <pairs>
- *   grow <trace> <object>     (a blockpool alloc that took a new chunk)
+ *   grow <trace> <object>     (a dma_pool_alloc that took a new chunk)
  *
  * peak_span is the highest end address ever in use minus the pool base;
  * peak_live the most block bytes ever allocated at once (blocks are
  * powers of two: rounding up is the API's contract, not fragmentation);
  * peak_req the most page-rounded requested bytes at once.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <valgrind/callgrind.h>
 
-#include <mm/blockpool.h>
+#include <dma.h>
 #include <mm/buddy.h>
 
 static u64 rng_state;
@@ -147,48 +158,91 @@ static void buddy_trace(const char *name, u64 base, u64 size, u64 min_b, u64 max
 }
 
 /*
- * Chunks for the block pools: a bump allocator over fake addresses (the
- * pool never touches chunk memory). Not the buddy: a measured function
- * calling another one named in --toggle-collect would toggle collection
- * off inside it.
+ * What mm/dmapool.c calls, stubbed. Chunks: a bump allocator over fake
+ * addresses (the pool never touches chunk memory). Not the buddy: a
+ * measured function calling another one named in --toggle-collect would
+ * toggle collection off inside it.
  */
-struct bump {
-	u64 next;
+static struct {
+	u64 next, step; /* step 0: consecutive */
 	unsigned int gets;
-};
+} chunks;
 
-static int chunk_get(void *ctx, size_t bytes, void **cpu, u64 *dma)
+void *dma_alloc_coherent(struct device *dev, size_t size, dma_addr_t *handle, gfp_t gfp)
 {
-	struct bump *bp = ctx;
+	u64 a = chunks.next;
 
-	*cpu = (void *)(uintptr_t)bp->next;
-	*dma = bp->next + 0x1000000000ULL;
-	bp->next += bytes;
-	bp->gets++;
+	(void)dev;
+	(void)gfp;
+	chunks.next += chunks.step ? chunks.step : size;
+	chunks.gets++;
+	*handle = a + 0x1000000000ULL;
+	return (void *)(uintptr_t)a;
+}
+
+void dma_free_coherent(struct device *dev, size_t size, void *cpu, dma_addr_t handle)
+{
+	(void)dev;
+	(void)size;
+	(void)cpu;
+	(void)handle;
+}
+
+void *page_alloc(unsigned int order)
+{
+	void *p = aligned_alloc(PAGE_SIZE << order, PAGE_SIZE << order);
+
+	if (p)
+		memset(p, 0, PAGE_SIZE << order);
+	return p;
+}
+
+int page_free(void *page)
+{
+	free(page);
 	return 0;
 }
 
-static void chunk_put(void *ctx, size_t bytes, void *cpu, u64 dma)
+void dma_debug_report(const struct device *dev, const char *fmt, ...)
 {
-	(void)ctx;
-	(void)bytes;
-	(void)cpu;
-	(void)dma;
+	(void)dev;
+	fprintf(stderr, "dma-debug: %s\n", fmt);
+	exit(1);
 }
 
+int fmt_snprintf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+#include "../../mm/dmapool.c"
+
+/*
+ * Called through these, as a driver in another file calls them: with
+ * mm/dmapool.c in this file the compiler could inline them into the
+ * harness, and callgrind would then count nothing.
+ */
+static void *(*volatile pool_alloc)(struct dma_pool *, gfp_t, dma_addr_t *) = dma_pool_alloc;
+static void (*volatile pool_free)(struct dma_pool *, void *, dma_addr_t) = dma_pool_free;
+
 static void pool_trace(const char *name, size_t size, size_t align, size_t boundary,
-		       unsigned int pairs, unsigned int lo, unsigned int hi)
+		       u64 chunk_step, unsigned int pairs, unsigned int lo, unsigned int hi)
 {
 	static struct obj live[MAX_LIVE];
-	struct bump chunks = { 0x80000000ULL, 0 };
-	struct blockpool_params prm = { size, align, boundary, 0, 256 };
-	struct blockpool_ops ops = { chunk_get, chunk_put, &chunks };
-	struct blockpool p;
-	size_t mb = blockpool_meta_bytes(&prm);
-	void *meta = aligned_alloc(8, ALIGN_UP(mb, 8));
+	static struct device dev = { .name = "bench" };
+	struct dma_pool *pool;
 	unsigned int n = 0, made = 0;
 
-	if (!meta || blockpool_create(&p, &prm, &ops, meta, mb)) {
+	chunks.next = 0x80000000ULL;
+	chunks.step = chunk_step;
+	pool = dma_pool_create(name, &dev, size, align, boundary);
+	if (!pool) {
 		fprintf(stderr, "%s: setup failed\n", name);
 		exit(1);
 	}
@@ -197,34 +251,30 @@ static void pool_trace(const char *name, size_t size, size_t align, size_t bound
 
 		if (grow) {
 			unsigned int gets = chunks.gets;
-			void *cpu;
-			u64 dma;
+			dma_addr_t dma;
+			void *cpu = pool_alloc(pool, GFP_KERNEL, &dma);
 
-			if (blockpool_alloc(&p, &cpu, &dma)) {
+			dump(name, 'a', made);
+			if (!cpu || dma != (uintptr_t)cpu + 0x1000000000ULL) {
 				fprintf(stderr, "%s: alloc failed\n", name);
 				exit(1);
 			}
-			dump(name, 'a', made);
 			if (chunks.gets != gets)
 				printf("grow %s %u\n", name, made);
 			live[n++] = (struct obj){ (u64)(uintptr_t)cpu, size, made++ };
 		} else {
 			unsigned int k = (unsigned int)(rng() % n);
 
-			if (blockpool_free(&p, (void *)(uintptr_t)live[k].addr)) {
-				fprintf(stderr, "%s: free failed\n", name);
-				exit(1);
-			}
+			/* A bad free reports through dma_debug_report(), which exits. */
+			pool_free(pool, (void *)(uintptr_t)live[k].addr,
+				  live[k].addr + 0x1000000000ULL);
 			dump(name, 'f', live[k].id);
 			live[k] = live[--n];
 		}
 	}
-	if (blockpool_destroy(&p)) {
-		fprintf(stderr, "%s: leaked\n", name);
-		exit(1);
-	}
+	/* A leak reports through dma_debug_report(), which exits. */
+	dma_pool_destroy(pool);
 	printf("frag %s 0 0 0 %u\n", name, pairs);
-	free(meta);
 }
 
 int main(void)
@@ -235,7 +285,8 @@ int main(void)
 		    8000, 300, 500);
 	buddy_trace("coherent-large", 0x50000000ULL, 448ULL << 20, 4096, 2 << 20, true,
 		    4000, 100, 200);
-	pool_trace("blockpool-64", 64, 64, 4096, 8000, 500, 1000);
-	pool_trace("blockpool-48", 40, 16, 0, 8000, 500, 1000);
+	pool_trace("dmapool-64", 64, 64, 4096, 0, 8000, 500, 1000);
+	pool_trace("dmapool-48", 40, 16, 0, 0, 8000, 500, 1000);
+	pool_trace("displaced-64", 64, 64, 4096, 64 * 4096, 4000, 500, 1000);
 	return 0;
 }
