@@ -9,6 +9,7 @@
 #include <types.h>
 
 struct dma_mem;
+struct iommu_domain;
 struct swiotlb;
 
 struct device {
@@ -21,6 +22,12 @@ struct device {
 	struct dma_mem *mem;		/* own coherent pool (memory-region), or NULL */
 	struct swiotlb *bounce;		/* restricted-dma-pool, or NULL */
 	bool force_bounce;		/* every streaming mapping bounces */
+	/*
+	 * Behind an IOMMU: every DMA address is an IOVA of this domain
+	 * (mm/dma_iommu.c), set by the IOMMU driver when it attaches the
+	 * device. NULL: direct or bounce.
+	 */
+	struct iommu_domain *iommu;
 	/*
 	 * Fast path (mm/dma.c): coherent, no dma-ranges, no forced bounce, so
 	 * a buffer at or below direct_limit maps to its own physical address.

@@ -104,6 +104,13 @@ unsigned int dma_debug_errors(void);
 const char *dma_debug_last(void);
 /* Live mappings + coherent allocations of @dev (NULL: all devices). */
 unsigned int dma_debug_live(const struct device *dev);
+/*
+ * dma_debug_set() - turn the dma-debug checks on or off (on at boot: the
+ * firmware's tests rely on them; benchmarks turn them off to count what a
+ * driver pays without the bookkeeping). Mappings made while off are not
+ * tracked, so switch only with no mapping live. Return: the previous state.
+ */
+bool dma_debug_set(bool on);
 
 /* Boot: pools, bounce buffers, firmware RAM from the DT's memory map. */
 int dma_init(const void *fdt);

@@ -25,6 +25,8 @@ static bool phys_to_dma(const struct device *dev, phys_addr_t pa, u64 size, dma_
 
 static bool dma_to_phys(const struct device *dev, dma_addr_t dma, u64 size, phys_addr_t *pa)
 {
+	if (dev->iommu)
+		return !iommu_dma_to_phys(dev, dma, pa);
 	if (!dev->dt.nr_ranges) {
 		*pa = dma;
 		return true;
@@ -47,7 +49,8 @@ static struct swiotlb *bounce_pool(const struct device *dev)
 
 void dma_update_fast_path(struct device *dev)
 {
-	dev->direct_fast = dev->dma_coherent && !dev->force_bounce && !dev->dt.nr_ranges;
+	dev->direct_fast = dev->dma_coherent && !dev->force_bounce && !dev->dt.nr_ranges &&
+			   !dev->iommu;
 	dev->direct_limit = dev->dma_mask < dev->dt.bus_dma_limit ? dev->dma_mask :
 								     dev->dt.bus_dma_limit;
 }
@@ -91,6 +94,14 @@ static dma_addr_t map_one(struct device *dev, phys_addr_t pa, size_t size,
 	phys_addr_t tlb;
 	dma_addr_t dma;
 
+	if (dev->iommu) {
+		dma = iommu_dma_map(dev, pa, size, dir);
+		if (dma != DMA_MAPPING_ERROR && !dev->dma_coherent) {
+			dma_cache_for_device(pa, size, dir);
+			*did_cmo = true;
+		}
+		return dma;
+	}
 	if (!dev->force_bounce && phys_to_dma(dev, pa, size, &dma) &&
 	    capable(dev, dma, size, dev->dma_mask)) {
 		if (!dev->dma_coherent) {
@@ -135,6 +146,14 @@ static bool unmap_one(struct device *dev, dma_addr_t dma, size_t size,
 
 	if (!dma_to_phys(dev, dma, size, &pa))
 		return false;
+	if (dev->iommu) {
+		if (!dev->dma_coherent && dir != DMA_TO_DEVICE) {
+			dma_cache_for_cpu(pa, size, dir);
+			*did_cmo = true;
+		}
+		iommu_dma_unmap(dev, dma, size); /* failures are reported there */
+		return true;
+	}
 	if (swiotlb_owns(sw, pa)) {
 		if (dir != DMA_TO_DEVICE && !dev->dma_coherent) {
 			dma_cache_for_cpu(pa, size, dir);
@@ -222,6 +241,33 @@ void dma_unmap_page(struct device *dev, dma_addr_t addr, size_t size, enum dma_d
 	unmap_checked(dev, addr, size, dir, DBG_PAGE, "dma_unmap_page");
 }
 
+static bool sg_entry_ok(struct device *dev, const struct scatterlist *sg)
+{
+	return sg->length && !(dma_debug_enabled &&
+			       dma_debug_illegal_area(dev, sg->phys, sg->length, "dma_map_sg"));
+}
+
+/* Behind an IOMMU: the whole list in one IOVA range, one DSB for its cleaning. */
+static int map_sg_iommu(struct device *dev, struct scatterlist *sg, int nents,
+			enum dma_data_direction dir)
+{
+	int i;
+
+	for (i = 0; i < nents; i++)
+		if (!sg_entry_ok(dev, &sg[i]))
+			return 0;
+	if (!iommu_dma_map_sg(dev, sg, nents, dir))
+		return 0;
+	if (!dev->dma_coherent) {
+		for (i = 0; i < nents; i++)
+			dma_cache_for_device(sg[i].phys, sg[i].length, dir);
+		dma_barrier_complete(); /* cleaned to PoC before the device is told */
+	}
+	for (i = 0; i < nents; i++)
+		dma_debug_add(dev, DBG_SG, sg[i].dma_address, sg[i].dma_length, sg[i].phys, dir);
+	return nents;
+}
+
 int dma_map_sg(struct device *dev, struct scatterlist *sg, int nents, enum dma_data_direction dir)
 {
 	bool cmo = false;
@@ -231,10 +277,10 @@ int dma_map_sg(struct device *dev, struct scatterlist *sg, int nents, enum dma_d
 		dma_debug_report(dev, "dma_map_sg with an invalid direction or %d entries", nents);
 		return 0;
 	}
+	if (dev->iommu)
+		return map_sg_iommu(dev, sg, nents, dir);
 	for (i = 0; i < nents; i++) {
-		if (!sg[i].length ||
-		    (dma_debug_enabled &&
-		     dma_debug_illegal_area(dev, sg[i].phys, sg[i].length, "dma_map_sg")))
+		if (!sg_entry_ok(dev, &sg[i]))
 			goto undo;
 		sg[i].dma_address = map_one(dev, sg[i].phys, sg[i].length, dir, &cmo);
 		if (sg[i].dma_address == DMA_MAPPING_ERROR)
@@ -259,9 +305,24 @@ undo:
 void dma_unmap_sg(struct device *dev, struct scatterlist *sg, int nents,
 		  enum dma_data_direction dir)
 {
-	bool cmo = false;
+	bool cmo = false, known = true;
 	int i;
 
+	if (dev->iommu) {
+		/* One IOVA range: unmapped whole, once every entry checks out. */
+		for (i = 0; i < nents; i++)
+			known &= dma_debug_remove(dev, DBG_SG, sg[i].dma_address,
+						  sg[i].dma_length, dir, "dma_unmap_sg");
+		if (!known || nents <= 0)
+			return;
+		if (!dev->dma_coherent && dir != DMA_TO_DEVICE) {
+			for (i = 0; i < nents; i++)
+				dma_cache_for_cpu(sg[i].phys, sg[i].dma_length, dir);
+			dma_barrier_complete(); /* invalidated before the CPU reads the data */
+		}
+		iommu_dma_unmap_sg(dev, sg, nents);
+		return;
+	}
 	for (i = 0; i < nents; i++) {
 		if (!dma_debug_remove(dev, DBG_SG, sg[i].dma_address, sg[i].dma_length, dir,
 				      "dma_unmap_sg"))
@@ -382,6 +443,8 @@ static bool mem_suits(const struct device *dev, const struct dma_mem *m, phys_ad
 {
 	if (!dev->dma_coherent && m && !m->nc)
 		return false;
+	if (dev->iommu) /* the IOVA, not the physical address, must fit the mask */
+		return true;
 	return phys_to_dma(dev, pa, size, dma) && capable(dev, *dma, size, dev->coherent_dma_mask);
 }
 
@@ -400,6 +463,15 @@ static void *alloc_from(struct device *dev, struct dma_mem *m, unsigned int orde
 		return NULL;
 	}
 	return (void *)(uintptr_t)pa;
+}
+
+/* Give back pages of a coherent pool or of the firmware's RAM. Return: 0 or -EINVAL. */
+static int free_pages_of(void *cpu)
+{
+	phys_addr_t pa = (uintptr_t)cpu;
+	struct dma_mem *m = dma_mem_of(pa);
+
+	return m ? buddy_free(&m->buddy, pa) : page_free(cpu);
 }
 
 void *dma_alloc_coherent(struct device *dev, size_t size, dma_addr_t *handle, gfp_t gfp)
@@ -458,6 +530,13 @@ void *dma_alloc_coherent(struct device *dev, size_t size, dma_addr_t *handle, gf
 				 size, (unsigned long long)dev->coherent_dma_mask);
 		return NULL;
 	}
+	if (dev->iommu) {
+		dma = iommu_dma_map(dev, (uintptr_t)cpu, PAGE_SIZE << order, DMA_BIDIRECTIONAL);
+		if (dma == DMA_MAPPING_ERROR) {
+			free_pages_of(cpu);
+			return NULL;
+		}
+	}
 	memset(cpu, 0, PAGE_SIZE << order);
 	*handle = dma;
 	dma_debug_add(dev, DBG_COHERENT, dma, size, (uintptr_t)cpu, DMA_BIDIRECTIONAL);
@@ -467,7 +546,6 @@ void *dma_alloc_coherent(struct device *dev, size_t size, dma_addr_t *handle, gf
 void dma_free_coherent(struct device *dev, size_t size, void *cpu, dma_addr_t handle)
 {
 	phys_addr_t pa = (uintptr_t)cpu, hpa;
-	struct dma_mem *m;
 
 	if (!dma_debug_remove(dev, DBG_COHERENT, handle, size, DMA_BIDIRECTIONAL,
 			      "dma_free_coherent"))
@@ -477,11 +555,12 @@ void dma_free_coherent(struct device *dev, size_t size, void *cpu, dma_addr_t ha
 				 cpu, (unsigned long long)handle);
 		return;
 	}
+	if (dev->iommu && iommu_dma_unmap(dev, handle, PAGE_SIZE << buddy_order_of(size)))
+		return; /* not invalidated: the memory must stay out of use */
 	if (dev->force_bounce && swiotlb_owns(dev->bounce, pa)) {
 		swiotlb_release(dev->bounce, pa, NULL, NULL);
 		return;
 	}
-	m = dma_mem_of(pa);
-	if (m ? buddy_free(&m->buddy, pa) : page_free(cpu))
+	if (free_pages_of(cpu))
 		dma_debug_report(dev, "dma_free_coherent of %p: not an allocation", cpu);
 }

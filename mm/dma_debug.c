@@ -15,6 +15,14 @@
 
 bool dma_debug_enabled = true;
 
+bool dma_debug_set(bool on)
+{
+	bool was = dma_debug_enabled;
+
+	dma_debug_enabled = on;
+	return was;
+}
+
 static struct dbg_entry entries[DBG_ENTRIES];
 static u32 buckets[DBG_BUCKETS];
 static u32 free_head = DBG_NIL;
@@ -209,6 +217,16 @@ unsigned int dma_debug_live(const struct device *dev)
 		if (entries[i].dev && (!dev || entries[i].dev == dev))
 			n++;
 	return n;
+}
+
+const struct dbg_entry *dma_debug_next(unsigned int *pos)
+{
+	if (!inited)
+		return NULL;
+	for (; *pos < DBG_ENTRIES; (*pos)++)
+		if (entries[*pos].dev)
+			return &entries[(*pos)++];
+	return NULL;
 }
 
 unsigned int dma_debug_release(const struct device *dev)

@@ -14,21 +14,6 @@
 #include <mm/pgtable.h>
 #include <string.h>
 
-/*
- * MAIR_EL1 slots (Arm ARM D23.2.100): Attr encodings 0x04 Device-nGnRE,
- * 0xff Normal Inner/Outer WB RW-allocate, 0x44 Normal Inner/Outer NC.
- */
-#define MAIR_IDX_DEVICE 0
-#define MAIR_IDX_NORMAL 1
-#define MAIR_IDX_NORMAL_NC 2
-#define MAIR_ATTR_DEVICE_nGnRE 0x04UL
-#define MAIR_ATTR_NORMAL_WB 0xffUL
-#define MAIR_ATTR_NORMAL_NC 0x44UL
-#define MAIR_VALUE                                              \
-	((MAIR_ATTR_DEVICE_nGnRE << (8 * MAIR_IDX_DEVICE)) |   \
-	 (MAIR_ATTR_NORMAL_WB << (8 * MAIR_IDX_NORMAL)) |      \
-	 (MAIR_ATTR_NORMAL_NC << (8 * MAIR_IDX_NORMAL_NC)))
-
 /* TCR_EL1 (D23.2.123). */
 #define TCR_T0SZ GENMASK(5, 0)
 #define TCR_IRGN0 GENMASK(9, 8)

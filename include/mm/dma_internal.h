@@ -38,6 +38,31 @@ struct dma_mem *dma_mem_by_rmem(int rmem);
 unsigned int dma_memmap_problems(void);
 struct swiotlb *dma_swiotlb_by_rmem(int rmem);
 
+/* Read-only views for the console (lib/shell_cmds.c). */
+struct memmap;
+/* The memory map dma_init() built from the DT (RAM, /memreserve/, regions). */
+const struct memmap *dma_memmap(void);
+/* The firmware page allocator's range; *size is 0 before dma_init() sets it up. */
+void dma_fw_range(phys_addr_t *base, u64 *size);
+
+/*
+ * IOMMU back end (mm/dma_iommu.c), for devices with dev->iommu set.
+ * iommu_dma_map() - map [pa, pa + size) read-only for DMA_TO_DEVICE, else
+ * read-write. Return: the IOVA of @pa, or DMA_MAPPING_ERROR (reported).
+ * iommu_dma_unmap() - unmap and invalidate what iommu_dma_map() returned.
+ * iommu_dma_map_sg() - all segments in one IOVA range; Return: nents or 0.
+ * iommu_dma_unmap_sg() - undo iommu_dma_map_sg() (same list).
+ * iommu_dma_to_phys() - Return: 0 with *pa, or -ENOENT if not mapped.
+ * The unmaps return 0 or -errno (reported; the IOVA is then retired).
+ */
+dma_addr_t iommu_dma_map(struct device *dev, phys_addr_t pa, u64 size,
+			 enum dma_data_direction dir);
+int iommu_dma_unmap(struct device *dev, dma_addr_t dma, u64 size);
+int iommu_dma_map_sg(struct device *dev, struct scatterlist *sg, int nents,
+		     enum dma_data_direction dir);
+int iommu_dma_unmap_sg(struct device *dev, struct scatterlist *sg, int nents);
+int iommu_dma_to_phys(const struct device *dev, dma_addr_t dma, phys_addr_t *pa);
+
 /* dma-debug (mm/dma_debug.c) */
 enum dbg_type { DBG_SINGLE, DBG_PAGE, DBG_SG, DBG_COHERENT };
 
@@ -69,6 +94,12 @@ bool dma_debug_remove(const struct device *dev, enum dbg_type type, dma_addr_t d
 bool dma_debug_check_sync(const struct device *dev, dma_addr_t dma, u64 size,
 			  enum dma_data_direction dir, const char *what);
 void dma_debug_mark_checked(const struct device *dev, dma_addr_t dma);
+/*
+ * dma_debug_next() - walk the live records (mappings and coherent
+ * allocations of every device): start with *pos = 0 and call until NULL.
+ * Nothing may be mapped or unmapped during the walk.
+ */
+const struct dbg_entry *dma_debug_next(unsigned int *pos);
 /* Report and drop every record of @dev. Return: how many there were. */
 unsigned int dma_debug_release(const struct device *dev);
 /* Report mapping of the stack or read-only image memory. Return: true if illegal. */

@@ -19,6 +19,22 @@
 
 #include <types.h>
 
+/*
+ * MAIR_EL1 slots (Arm ARM D23.2.100), also the SMMU's CD.MAIR (stage-1 tables
+ * of the CPU and of IOMMU domains select attributes by the same index): Attr encodings 0x04 Device-nGnRE,
+ * 0xff Normal Inner/Outer WB RW-allocate, 0x44 Normal Inner/Outer NC.
+ */
+#define MAIR_IDX_DEVICE 0
+#define MAIR_IDX_NORMAL 1
+#define MAIR_IDX_NORMAL_NC 2
+#define MAIR_ATTR_DEVICE_nGnRE 0x04UL
+#define MAIR_ATTR_NORMAL_WB 0xffUL
+#define MAIR_ATTR_NORMAL_NC 0x44UL
+#define MAIR_VALUE                                              \
+	((MAIR_ATTR_DEVICE_nGnRE << (8 * MAIR_IDX_DEVICE)) |   \
+	 (MAIR_ATTR_NORMAL_WB << (8 * MAIR_IDX_NORMAL)) |      \
+	 (MAIR_ATTR_NORMAL_NC << (8 * MAIR_IDX_NORMAL_NC)))
+
 enum mmu_type {
 	MMU_CODE,
 	MMU_RODATA,
