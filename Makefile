@@ -56,7 +56,8 @@ SHIM := $(O)/tests/qemu/shim.bin
 DTBCHECK := $(O)/tools/dtbcheck
 OVERLAYS := $(patsubst dts/%.dtso,$(O)/dts/%.dtbo,$(wildcard dts/*.dtso))
 BENCH_ALLOC := $(O)/tools/bench/bench_alloc
-FW_OBJS := $(patsubst %,$(O)/fw/%.o,$(FW_SRCS))
+BENCH_IOVA := $(O)/tools/bench/bench_iova
+FW_OBJS := $(patsubst %,$(O)/fw/%.o,$(sort $(FW_SRCS)))
 BUILTIN_DTB := $(O)/dts/qemu-virt.dtb
 
 OPT := $(if $(filter 1,$(DEBUG)),-Og -DDEBUG,-O2)
@@ -94,6 +95,7 @@ help:
 	@echo 'Targets:'
 	@echo '  all (default)   build $(O)/Image and $(O)/firmware.elf'
 	@echo '  run             boot the Image in QEMU virt (SMMUv3, GICv3, edu)'
+	@echo '  debug           as run, stopped at reset for gdb on port $(GDB_PORT) (GDB_PORT=...)'
 	@echo '  test            host unit tests + QEMU boot runs; ends "N passed, N failed"'
 	@echo '  test-host       host unit tests only'
 	@echo '  test-qemu       QEMU runs only'
@@ -111,6 +113,13 @@ $(LIBFDT): | $(SETUP_STAMP)
 
 run: all $(OVERLAYS)
 	$(Q)python3 tests/qemu/run.py --build $(O) --interactive pools
+
+# QEMU stopped at reset with its gdb stub on GDB_PORT; prints how to attach
+# gdb-multiarch with the ELF's symbols at the load address (README).
+GDB_PORT ?= 1234
+.PHONY: debug
+debug: all $(OVERLAYS) $(DTBCHECK)
+	$(Q)python3 tests/qemu/run.py --build $(O) --interactive pools --gdb $(GDB_PORT)
 
 # The hardware image must never execute HLT (semihosting): build it too.
 BOARD_ELF := $(O)/board/firmware.elf
@@ -189,16 +198,23 @@ $(O)/dts/%.dtbo: dts/%.dtso | $(SETUP_STAMP)
 	$(Q)$(DTC) -q -@ -I dts -O dtb -o $@ $<
 
 # --- benchmarks: callgrind instruction counts of the host build ------------
-$(BENCH_ALLOC): tools/bench/bench_alloc.c mm/buddy.c mm/blockpool.c include/mm/buddy.h \
+$(BENCH_ALLOC): tools/bench/bench_alloc.c mm/buddy.c mm/blockpool.c mm/dmapool.c include/mm/buddy.h \
 		include/mm/blockpool.h | $(SETUP_STAMP)
 	$(call say,HOSTCC,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(HOST_CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude -o $@ \
 		tools/bench/bench_alloc.c mm/buddy.c mm/blockpool.c
-bench: $(BENCH_ALLOC) all $(OVERLAYS) $(DTBCHECK)
+$(BENCH_IOVA): tools/bench/bench_iova.c mm/iova.c mm/buddy.c include/mm/iova.h \
+		include/mm/buddy.h | $(SETUP_STAMP)
+	$(call say,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude -o $@ \
+		tools/bench/bench_iova.c mm/iova.c mm/buddy.c
+bench: $(BENCH_ALLOC) $(BENCH_IOVA) all $(OVERLAYS) $(DTBCHECK)
 	$(Q)python3 tests/qemu/run.py --build $(O) bench; st=$$?; \
 		grep '^bench:' $(O)/qemu/bench.log; \
-		python3 scripts/bench.py --bin $(BENCH_ALLOC) --out $(O)/bench && exit $$st
+		python3 scripts/bench.py --bin $(BENCH_ALLOC) --iova-bin $(BENCH_IOVA) \
+			--out $(O)/bench && exit $$st
 
 # --- host unit tests (tests/host/host.mk lists them) -----------------------
 HOST_TESTS :=

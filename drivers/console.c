@@ -79,6 +79,8 @@ int console_init(const void *fdt, const char **why)
 		return ret;
 	}
 	u.base = (uintptr_t)base;
+	u.fdt = fdt;
+	u.node = node;
 	ret = u.drv->probe(&u);
 	if (ret) {
 		*why = "UART probe failed";

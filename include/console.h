@@ -17,6 +17,8 @@ struct uart {
 	const struct uart_driver *drv;
 	u32 reg_shift;	/* register stride = 1 << reg_shift bytes */
 	u32 reg_width;	/* access width in bytes */
+	const void *fdt; /* the DT and the UART's node: driver-specific properties */
+	int node;
 };
 
 struct uart_driver {

@@ -48,6 +48,10 @@ static unsigned int memmap_problems;
 static phys_addr_t swiotlb_base;
 static u64 swiotlb_size;
 
+/* The firmware page allocator's range (for the console's memory map). */
+static phys_addr_t fw_ram_base;
+static u64 fw_ram_size;
+
 static struct device devices[MAX_DEVICES];
 static unsigned int nr_devices;
 
@@ -70,6 +74,17 @@ static void report(void *ctx, const char *path, const char *msg)
 unsigned int dma_memmap_problems(void)
 {
 	return memmap_problems;
+}
+
+const struct memmap *dma_memmap(void)
+{
+	return &memmap;
+}
+
+void dma_fw_range(phys_addr_t *base, u64 *size)
+{
+	*base = fw_ram_base;
+	*size = fw_ram_size;
 }
 
 struct dma_mem *dma_mem_of(phys_addr_t pa)
@@ -311,6 +326,8 @@ int dma_init(const void *fdt)
 	ret = page_alloc_init(fw_base, fw_size);
 	if (ret)
 		return ret;
+	fw_ram_base = fw_base;
+	fw_ram_size = fw_size;
 	ret = add_mem("fw-nc-pool", fw_base + fw_size, NC_POOL_SIZE, true, false);
 	if (ret < 0)
 		return ret;

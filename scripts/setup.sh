@@ -55,7 +55,8 @@ qemu_major() {
 
 # 1. Plain Debian packages.
 PKGS="gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu device-tree-compiler
-libcmocka-dev libfdt-dev u-boot-qemu gcc make python3 ca-certificates valgrind"
+libcmocka-dev libfdt-dev u-boot-qemu gcc make python3 ca-certificates valgrind
+gdb-multiarch"
 MISSING=
 for p in $PKGS; do
 	have_pkg "$p" || MISSING="$MISSING $p"

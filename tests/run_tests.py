@@ -9,8 +9,11 @@ import argparse
 import glob
 import os
 import re
+import signal
+import socket
 import subprocess
 import sys
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "qemu"))
@@ -83,6 +86,71 @@ def tool_tests(build):
     return npass, nfail
 
 
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def debug_test(build):
+    """`make debug`: QEMU waits for gdb; gdb-multiarch attaches, loads the
+    ELF's symbols at the load address it prints, and stops in boot_main."""
+    port = free_port()
+    elf = os.path.join(build, "firmware.elf")
+    log_path = os.path.join(build, "qemu", "make-debug.log")
+    os.makedirs(os.path.dirname(log_path), exist_ok=True)
+    log = open(log_path, "w")
+    # MAKEFLAGS from `make test` carries the caller's variables (SETUP_STAMP...).
+    proc = subprocess.Popen(["make", "--no-print-directory", "O=" + build, "debug",
+                             "GDB_PORT=%d" % port], stdin=subprocess.DEVNULL, stdout=log,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    why, out = "", ""
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            why = "no gdb stub on port %d (make debug exited %s)" % (port, proc.poll())
+        if not why:
+            # The line make debug printed, plus: stop in boot_main, show where, quit QEMU.
+            printed = open(log_path).read()
+            m = re.search(r"^  (gdb-multiarch .*)$", printed, re.M)
+            if not m:
+                why = "make debug printed no gdb-multiarch command line"
+        if not why:
+            cmd = [a.strip("'") for a in re.findall(r"'[^']*'|\S+", m.group(1))]
+            cmd = [cmd[0], "-nx", "-batch"] + cmd[1:] + [
+                "-ex", "break boot_main", "-ex", "continue", "-ex", "info symbol $pc",
+                "-ex", "kill"]
+            g = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
+            out = g.stdout + g.stderr
+            if not re.search(r"Breakpoint 1, 0x[0-9a-f]+ in boot_main|Breakpoint 1, boot_main",
+                             out) or not re.search(r"^boot_main in section \.text", out, re.M):
+                why = "gdb did not stop in boot_main"
+    except (OSError, subprocess.TimeoutExpired) as e:
+        why = str(e)
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
+        log.write("\n# gdb:\n" + out)
+        log.close()
+    print("debug: make-debug     %s%s" % ("PASS" if not why else "FAIL",
+                                         " (gdb stopped in boot_main)" if not why else ": " + why),
+          flush=True)
+    if why:
+        print("  log: " + log_path)
+        for line in open(log_path, errors="replace").read().splitlines()[-15:]:
+            print("  | " + line)
+    return int(not why), int(bool(why))
+
+
 def qemu_tests(build, timeout):
     npass = nfail = 0
     defs = qemu_run.run_defs()
@@ -121,6 +189,9 @@ def main():
         npass += p
         nfail += f
         p, f = image_tests(a.build)
+        npass += p
+        nfail += f
+        p, f = debug_test(a.build)
         npass += p
         nfail += f
         p, f = qemu_tests(a.build, a.timeout)

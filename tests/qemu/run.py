@@ -11,6 +11,10 @@ and QEMU exit status 0).
   run.py --build build --interactive default
                                      boot one configuration on this terminal
                                      (no selftest.exit: the console stays)
+  run.py --build build --interactive pools --gdb 1234
+                                     the same, stopped at reset until gdb
+                                     attaches to the stub on that port
+                                     (make debug), with or without a terminal
 """
 import argparse
 import os
@@ -23,6 +27,11 @@ import sys
 import time
 
 UBOOT_BIN = "/usr/lib/u-boot/qemu_arm64/u-boot.bin"
+# Where the uboot-board run leaves the files in RAM: qemu_arm64's
+# ${kernel_addr_r}, and its ${pxefile_addr_r} (1 MiB free below the Image)
+# for the overlay. QEMU's own DTB is at ${fdt_addr} (0x40000000).
+UBOOT_IMAGE_ADDR = 0x40400000
+UBOOT_OVERLAY_ADDR = 0x40300000
 QEMU = os.environ.get("QEMU", "qemu-system-aarch64")
 
 # Where the loader shim runs put things (QEMU virt RAM starts at 0x40000000;
@@ -33,7 +42,8 @@ SHIM_DTB = 0x44000000
 
 MACHINE_DEFAULT = "virt,iommu=smmuv3,gic-version=3"
 SUMMARY_RE = re.compile(r"selftest: summary: (\d+) passed, (\d+) failed, (\d+) skipped")
-PROMPT = "fw> "
+PROMPT_RE = r"fw> $"     # the console waits for a line
+DTB = object()           # in a run's fdtput arguments: the DTB being edited
 
 
 def run_defs():
@@ -47,12 +57,42 @@ def run_defs():
     expect    'pass', 'fail' (verdict FAIL, exit status 1), 'crash'
     must      regexes the log must contain; console: lines to type at the
               prompt after boot (then 'poweroff' ends the run)
+    must_not  regexes the log must not contain
+    cpu, smp  -cpu / -smp values (default max / 1); None leaves them out
+    board_dts for boards other than virt: tests/qemu/NAME.dts, compiled and
+              edited by the fdtput argument lists in 'fdtput' (DTB stands for
+              the file), is the -dtb
+    end       'kill': a "-console" run ends by killing QEMU after its steps
+              (for boards without PSCI), not with 'poweroff'
+    steps     a function(build) returning [(keys, regex or [regexes])]: the
+              keys are typed as they are (say "\r" for Enter), then the output
+              that follows them (CRs dropped) must match every regex before
+              the next step is typed; "-console" runs end with 'poweroff'
+              (see run_steps())
     """
     edu = ["-device", "edu"]
+    edu2 = ["-device", "edu", "-device", "edu"]
+    # The SMMU/PCI matrix: SMMU on/off, GICv3/v2, PCIe coherent or not, 28/32-bit edu.
+    smmu_must = [r"smmu: /smmuv3@[0-9a-f]+: SMMUv3", r"selftest: PASS edu\.streaming_roundtrip",
+                 r"selftest: PASS edu\.devices_are_isolated"]
     return {
-        "default": dict(boot="kernel", devices=edu, expect="pass",
+        "default": dict(boot="kernel", devices=edu2, expect="pass",
                         must=[r"entered at EL1", r"model \"linux,dummy-virt\"",
-                              r"ram: 0x0040000000\.\.0x005fffffff"]),
+                              r"ram: 0x0040000000\.\.0x005fffffff", r"2-level stream table",
+                              r"smmu: pci 0000:00:02\.0 -> stream 0x10, translated",
+                              r"selftest: PASS pci\.edu_registers"]
+                        + smmu_must),
+        # Functions behind root ports and a PCIe-to-PCI bridge: bus numbers,
+        # windows, INTx swizzle, and stream IDs in other level-2 stream tables.
+        "pci-bridges": dict(boot="kernel", expect="pass",
+                            devices=["-device", "pcie-root-port,id=rp1,chassis=1",
+                                     "-device", "edu,bus=rp1",
+                                     "-device", "pcie-root-port,id=rp2,chassis=2,slot=1",
+                                     "-device", "pcie-pci-bridge,id=pb,bus=rp2",
+                                     "-device", "edu,bus=pb,addr=3"],
+                            must=[r"smmu: pci 0000:01:00\.0 -> stream 0x100, translated",
+                                  r"pci: 0000:03:03\.0 .*stream 0x300 \(DMA requester ID 0x0300",
+                                  r"selftest: PASS pci\.edu_registers"] + smmu_must),
         "el2": dict(boot="kernel", machine="virt,virtualization=on,iommu=smmuv3,gic-version=3",
                     devices=edu, expect="pass", must=[r"entered at EL2, running at EL1"]),
         "gicv2": dict(boot="kernel", machine="virt,gic-version=2", devices=edu, expect="pass"),
@@ -79,20 +119,277 @@ def run_defs():
         "pools": dict(boot="kernel", devices=edu, overlay="qemu-virt-pools", expect="pass",
                       must=[r"selftest: PASS dma\.pools_from_dt",
                             r"selftest: PASS dma\.bounce_restricted"]),
-        "noncoherent": dict(boot="kernel", devices=edu, overlay="qemu-virt-noncoherent",
+        "noncoherent": dict(boot="kernel", devices=edu2, overlay="qemu-virt-noncoherent",
                             noncoherent_pcie=True, expect="pass",
-                            must=[r"selftest: PASS dma\.pools_from_dt"]),
+                            must=[r"selftest: PASS dma\.pools_from_dt"] + smmu_must),
+        "smmu-gicv2": dict(boot="kernel", machine="virt,gic-version=2,iommu=smmuv3",
+                           devices=edu2, expect="pass", must=[r"irq: GICv2"] + smmu_must),
+        "smmu-linear": dict(boot="kernel", devices=edu2, expect="pass",
+                            append="selftest.exit smmu.strtab=linear",
+                            must=[r"linear stream table"] + smmu_must),
+        "nosmmu-dma32": dict(boot="kernel", machine="virt,gic-version=3",
+                             devices=["-device", "edu,dma_mask=0xffffffff"], expect="pass",
+                             append="selftest.exit edu.dma_bits=32",
+                             must=[r"32-bit DMA mask, .*direct DMA",
+                                   r"selftest: PASS edu\.streaming_roundtrip",
+                                   r"selftest: PASS edu\.coherent_roundtrip"]),
+        "nosmmu-dma28": dict(boot="kernel", machine="virt,gic-version=3", devices=edu,
+                             expect="pass",
+                             must=[r"28-bit DMA mask, .*direct DMA",
+                                   r"dma-debug: pci 0000:00:02\.0: .*(out of reach|cannot reach).*mask 0xfffffff",
+                                   r"selftest: PASS edu\.unreachable_refused"]),
+        "noncoherent-nosmmu": dict(boot="kernel", machine="virt,gic-version=3",
+                                   devices=["-device", "edu,dma_mask=0xffffffff"],
+                                   overlay="qemu-virt-noncoherent", noncoherent_pcie=True,
+                                   append="selftest.exit edu.dma_bits=32", expect="pass",
+                                   must=[r"selftest: PASS edu\.streaming_roundtrip",
+                                         r"selftest: PASS edu\.coherent_roundtrip"]),
         # make bench only: deterministic instruction counts need -icount.
         "bench": dict(boot="kernel", devices=edu, overlay="qemu-virt-pools", expect="pass",
                       extra=["-icount", "shift=0"], bench=True,
-                      append="selftest.exit selftest.only=cache.bench_clean,dma.bench_map",
-                      must=[r"selftest: PASS cache\.bench_clean", r"selftest: PASS dma\.bench_map"]),
+                      append="selftest.exit selftest.only=cache.bench_clean,dma.bench_map,smmu.bench_map",
+                      must=[r"selftest: PASS cache\.bench_clean", r"selftest: PASS dma\.bench_map",
+                            r"selftest: PASS smmu\.bench_map"]),
+        # The console, driven through the serial port: line editing, history,
+        # every built-in command, bad input (see console_steps()).
+        "console": dict(boot="kernel", devices=edu, overlay="qemu-virt-pools", append="",
+                        expect="pass-console", steps=console_steps,
+                        must=[r"selftest: PASS shell\.dma_lists_live",
+                              r"shell: the dma listing with two live records:\n"
+                              r"/dma-test/coherent-nomap-pool \(coherent, mask \d+ bits, "
+                              r"pool dma-pool@50000000\):\n"
+                              r"  coherent dma 0x0050000000  phys 0x0050000000  8192 bytes\n"
+                              r"  single   dma 0x[0-9a-f]{10}  phys 0x[0-9a-f]{10}  3000 bytes "
+                              r"to-device\n"]),
+        # A board user's U-Boot session: files already in RAM (as `load mmc` or
+        # `tftp` would leave them), the pools overlay applied with U-Boot's fdt
+        # commands, booti (see uboot_board_steps()).
+        "uboot-board": dict(boot="uboot-board", devices=edu, expect="pass", append=None,
+                            steps=uboot_board_steps,
+                            must=[r"=> booti \$\{kernel_addr_r\} - \$\{fdt_addr\}",
+                                  r"image: 0x0000000040400000\.\.",
+                                  r"dtb: 0x[0-9a-f]+ \(from loader, x0\)",
+                                  r"selftest: PASS dma\.pools_from_dt",
+                                  r"selftest: PASS dma\.bounce_restricted"],
+                            must_not=[r"libfdt fdt_\w+\(\): FDT_ERR", r"Usage:"]),
+        # The same image on another board: QEMU's npcm845-evb (Cortex-A35 x4,
+        # GIC-400, 16550 UARTs 4 bytes apart), from tests/qemu/npcm845-evb.dts.
+        # 32-bit registers with the divisor programmed from clock-frequency,
+        # the console typed at over the 16550; then byte registers with the
+        # divisor left alone. The board has no PSCI: the console run is killed.
+        "board-16550": dict(boot="kernel", machine="npcm845-evb", cpu=None, smp=None,
+                            board_dts="npcm845-evb", append="", expect="pass-console",
+                            steps=board_console_steps, end="kill",
+                            must=[r"entered at EL2, running at EL1",
+                                  r"model \"QEMU npcm845-evb\"",
+                                  r"ram: 0x0000000000\.\.0x001fffffff \(512 MiB\)",
+                                  r"irq: GICv2 at 0xdfff9000"]),
+        "board-16550-byte": dict(boot="kernel", machine="npcm845-evb", cpu=None, smp=None,
+                                 board_dts="npcm845-evb", expect="pass",
+                                 fdtput=[["-t", "i", DTB, "/ahb/apb/serial@0", "reg-io-width", "1"],
+                                         ["-d", DTB, "/ahb/apb/serial@0", "clock-frequency"]],
+                                 must=[r"model \"QEMU npcm845-evb\"",
+                                       r"selftest: PASS irq\.timer_ppi_level"]),
         "crash": dict(boot="kernel", append="selftest.exit selftest.crash", expect="crash",
                       must=[r"\*\*\* CRASH: synchronous \(SP_EL0\) exception at EL1",
                             r"data abort, same EL: translation fault, level \d \(write\)",
                             r"FAR  0x0000000000000008",
                             r"selftest: FAIL boot\.deliberate_crash: crashed"]),
     }
+
+
+P = r"\nfw> $"          # a command's output ends with the prompt back
+BS = "\x7f"              # what a terminal sends for Backspace
+UP, DOWN = "\x1b[A", "\x1b[B"
+
+
+def console_steps(build):
+    """What the console run types, and what must follow each input."""
+    del build
+    return [
+        ("", r"verdict: PASS\nconsole ready; type 'help'\nfw> $"),
+        # help lists every built-in command, sorted, with its usage.
+        ("help\r", [r"^help\n  bench .*\n(.*\n)*  dma .*\n(.*\n)*  dtb \[path\|alias\] .*\n"
+                    r"(.*\n)*  help .*\n(.*\n)*  mem .*\n(.*\n)*  pools .*\n(.*\n)*  poweroff .*\n"
+                    r"(.*\n)*  reset .*\n(.*\n)*  selftest \[suite\|suite\.name\|all\] .*\n"
+                    r"(.*\n)*keys: Backspace .*" + P]),
+        # Bad input: a clear message and the prompt back.
+        ("frobnicate\r", r"^frobnicate\nunknown command 'frobnicate'; type 'help' for the list"
+         + P),
+        ("mem x\r", r"^mem x\nusage: mem" + P),
+        ("dtb / extra\r", r"^dtb / extra\nusage: dtb \[path\|alias\]" + P),
+        ("dtb /nonexistent\r", r"^dtb /nonexistent\ndtb: no node '/nonexistent' "
+         r"\(FDT_ERR_NOTFOUND\).*\ndtb: failed: ENOENT" + P),
+        ("selftest nosuch\r", r"^selftest nosuch\nselftest: no suite or test named 'nosuch'; "
+         r"suites:( \w+)* boot( \w+)*\nselftest: failed: ENOENT" + P),
+        ("a b c d e f g h i\r", r"^a b c d e f g h i\ntoo many arguments \(at most 8 words\)"
+         + P),
+        # Ctrl-U erases the line.
+        ("garbage\x15help\r", r"^garbage(\x08 \x08){7}help\n  bench (.*\n)*fw> $"),
+        # Backspace and DEL edit the line: "dtbx" -> "dtb", "/chosem" -> "/chosen".
+        ("dtbx" + BS + " /chosem\x08n\r",
+         r"^dtbx\x08 \x08 /chosem\x08 \x08n\n/chosen \{\n(.*\n)*"
+         r"\tstdout-path = \"/pl011@9000000\";\n(.*\n)*\};" + P),
+        # Ctrl-C abandons the line: nothing runs, nothing enters the history.
+        ("mem\x03", r"^mem\^C" + P),
+        # History: Up recalls the last line; Up x3 then Down (SS3 form) walks it,
+        # each recall erasing what was shown.
+        (UP + "\r", r"^dtb /chosen\n/chosen \{\n(.*\n)*\};" + P),
+        (UP + UP + UP + "\x1bOB\r", r"^dtb /chosen(\x08 \x08){11}help(\x08 \x08){4}"
+         r"a b c d e f g h i(\x08 \x08){17}help\n  bench (.*\n)*fw> $"),
+        ("\x1b[1;5C" + DOWN + "dma\r", r"^\x07dma\n((\S.* \((non-)?coherent, mask \d+ bits.*\):|"
+         r"  (coherent|single|page|sg) +dma 0x[0-9a-f]+  phys 0x[0-9a-f]+  .*)\n)*"
+         r"\d+ live DMA mappings and coherent allocations \(dma-debug\), \d+ reports so far" + P),
+        # The memory map, to scale, with every pool's use.
+        ("mem\r", [r"^mem\nRAM 0x0040000000\.\.0x005fffffff 512 MiB, one column = 8 MiB, "
+                   r"'\.' = RAM nothing claims \(\d+(\.\d)? MiB\)\n",
+                   # To scale: the DTB at 0x48000000 is 128 MiB in, column 16.
+                   r"\n  \|I\.{15}D\.+\w\.\wH+N\w\|\n",
+                   r"\n I  firmware image +0x0040200000  \d+ KiB +code data stacks\n",
+                   r"\n D  dtb +0x0048000000  \d+(\.\d)? KiB +from loader\n",
+                   r"\n \w  dma-pool@50000000 +0x0050000000  1 MiB +pool no-map \(static\) +"
+                   r"\[\.{10}\] +0% used 0 B of 1 MiB\n",
+                   r"\n \w  linux,cma +0x005f800000  8 MiB +pool reusable cma \(dynamic\) +\[",
+                   r"\n \w  restricted@51400000 +0x0051400000  1 MiB +restricted \(static\) +\[",
+                   r"\n S  swiotlb +0x0040400000  4 MiB +bounce buffer +\[",
+                   r"\n N  fw-nc-pool +0x[0-9a-f]{10}  2 MiB +pool firmware normal-nc +\[",
+                   r"\n H  firmware RAM +0x[0-9a-f]{10}  \d+ MiB +page allocator +\[#\.{9}\] +"
+                   r"\d+% used \d+(\.\d)? [KM]iB of \d+ MiB\n",
+                   r"\nMMIO and holes \(CPU map\):\n(.*\n)*    pl011 +0x0009000000  4 KiB +"
+                   r"mmio device-nGnRE\n", P]),
+        ("pools\r", [r"\ndma-pool@50000000: 0x0050000000\.\.0x00500fffff 1 MiB, pool no-map "
+                     r"\(static\)\n    \[[#.]{10}\] used \d+ [KM]?i?B, free \d+ [KM]?i?B, "
+                     r"largest free block \d+ [KM]?i?B\n    devices: "
+                     r"(/dma-test/coherent-nomap-pool, /dma-test/noncoherent-nomap-pool|"
+                     r"/dma-test/noncoherent-nomap-pool, /dma-test/coherent-nomap-pool)\n",
+                     r"\ndma-default@51000000: .* pool no-map default \(static\)\n.*\n"
+                     r"    devices: /dma-test/coherent-dma-default\n",
+                     r"\nrestricted@51400000: .* restricted \(static\)\n.*\n"
+                     r"    devices: /dma-test/restricted\n",
+                     r"\nlinux,cma: .* pool reusable cma \(dynamic\)\n",
+                     r"\nfw-nc-pool: .* firmware normal-nc",
+                     r"\nswiotlb: .* default bounce buffer\n",
+                     r"\n7 pools; \d+ firmware blocks borrowed from reusable pools" + P]),
+        ("dtb\r", [r"^dtb\n/ \{\n", r"\n\tmodel = \"linux,dummy-virt\";\n",
+                   r"\n\tchosen \{ \.\.\. \};\n", r"\n\treserved-memory \{ \.\.\. \};\n",
+                   r"\n\};" + P]),
+        ("dtb /reserved-memory/restricted@51400000\r",
+         [r"\n/reserved-memory/restricted@51400000 \{\n(\t.*\n)*\};" + P,
+          r"\n\tcompatible = \"restricted-dma-pool\";\n",
+          r"\n\treg = <0x0 0x51400000 0x0 0x100000>;\n"]),
+        ("selftest shell\r", r"selftest: PASS shell\.registry\n(.*\n)*"
+         r"selftest: summary: \d+ passed, 0 failed, \d+ skipped" + P),
+        # Every *.bench_* self-test, and nothing else.
+        ("bench\r", [r"^bench\nbench: (\w+\.bench_\w+,)*\w+\.bench_\w+ \(.*\)\n"
+                     r"(selftest: (PASS|SKIP) \w+\.bench_\w+.*\n)+selftest: summary: \d+ passed, "
+                     r"0 failed, \d+ skipped" + P,
+                     r"\nselftest: \w+ cache\.bench_clean", r"\nselftest: \w+ dma\.bench_map"]),
+        # PSCI SYSTEM_RESET: the firmware boots again, to the prompt.
+        ("reset\r", r"^reset\n(.*\n)*fw \S+ \(qemu image\), entered at EL1(.*\n)*"
+         r"verdict: PASS\nconsole ready; type 'help'" + P),
+    ]
+
+
+def board_console_steps(build):
+    """Typing at the console of the board-16550 run: input through the 16550."""
+    del build
+    return [
+        ("", r"verdict: PASS\nconsole ready; type 'help'\nfw> $"),
+        ("dtb serial0\r", [r"^dtb serial0\n/ahb/apb/serial@0 \{\n(\t.*\n)*\};" + P,
+                           r"\n\tcompatible = \"nuvoton,npcm845-uart\", \"ns16550a\";\n",
+                           r"\n\treg-shift = <0x2>;\n"]),
+        ("mem\r", [r"^mem\nRAM 0x0000000000\.\.0x001fffffff 512 MiB",
+                   r"\n    ns16550 +0x00f0000000  4 KiB +mmio device-nGnRE\n", P]),
+    ]
+
+
+def board_dtb(build, name, r):
+    """tests/qemu/BOARD.dts compiled, then edited with the run's fdtput lists."""
+    outdir = os.path.join(build, "qemu")
+    os.makedirs(outdir, exist_ok=True)
+    path = os.path.join(outdir, name + ".dtb")
+    sh(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", path,
+        os.path.join(os.path.dirname(os.path.abspath(__file__)), r["board_dts"] + ".dts")])
+    for args in r.get("fdtput", []):
+        sh(["fdtput"] + [path if a is DTB else a for a in args])
+    return path
+
+
+def uboot_has_fdt_apply():
+    """Whether this U-Boot was built with CONFIG_OF_LIBFDT_OVERLAY."""
+    return b"fdt apply" in open(UBOOT_BIN, "rb").read()
+
+
+def uboot_board_steps(build):
+    """A board user at U-Boot's prompt: stop autoboot, add the pools, booti."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                                    "scripts"))
+    import dtbo2fdt  # noqa: E402
+    dtbo = os.path.join(build, "dts", "qemu-virt-pools.dtbo")
+    if uboot_has_fdt_apply():
+        overlay = ["fdt apply 0x%x" % UBOOT_OVERLAY_ADDR]
+    else:
+        # Debian's qemu_arm64 U-Boot has no `fdt apply`: the same change as
+        # fdt mknode/set commands (scripts/dtbo2fdt.py, README).
+        overlay = dtbo2fdt.commands(dtbo2fdt.parse(open(dtbo, "rb").read()))
+    steps = [("", r"Hit any key to stop autoboot"), (" ", r"=> $")]
+    for c in (["setenv bootargs selftest.exit", "fdt addr ${fdt_addr}", "fdt resize 8192"] +
+              overlay):
+        # Nothing but the echo (and fdt addr's note) may come back: no error.
+        steps.append((c + "\r", r"^" + re.escape(c) + r"\n(Working FDT set to \w+\n)?=> $"))
+    steps.append(("booti ${kernel_addr_r} - ${fdt_addr}\r", r"verdict: PASS\n"))
+    return steps
+
+
+class Steps:
+    """Types each step's keys, then waits for the output after them to match."""
+
+    def __init__(self, steps):
+        self.steps = steps
+        self.i = 0
+        self.mark = None   # where in the output the current step's keys went in
+
+    def done(self):
+        return self.i == len(self.steps)
+
+    def advance(self, proc, clean):
+        while self.i < len(self.steps):
+            keys, want = self.steps[self.i]
+            if self.mark is None:
+                self.mark = len(clean)
+                if keys:
+                    try:
+                        proc.stdin.write(keys.encode("latin-1"))
+                        proc.stdin.flush()
+                    except OSError:
+                        return
+            wants = [] if want is None else [want] if isinstance(want, str) else want
+            # No re.S: "." stays on one line, so "(.*\n)*" spans lines
+            # without backtracking blow-ups on partial output.
+            if not all(re.search(w, clean[self.mark:]) for w in wants):
+                return
+            self.i += 1
+            self.mark = None
+
+    def why(self, clean):
+        keys, want = self.steps[self.i]
+        wants = [want] if isinstance(want, str) else want
+        miss = next(w for w in wants if not re.search(w, clean[self.mark or 0:]))
+        return "step %d/%d: after typing %r the output lacks /%s/; it was: %r" % (
+            self.i + 1, len(self.steps), keys, miss, clean[self.mark or 0:][-400:])
+
+
+# Where QEMU -kernel puts an arm64 Image whose header says text_offset 0, on
+# virt: RAM base + 2 MiB (every virt run's banner says "image: 0x40200000").
+QEMU_KERNEL_LOAD = 0x40200000
+
+
+def gdb_command(elf, port, extra=()):
+    """gdb-multiarch attached to QEMU's stub, with @elf's symbols where the image runs."""
+    q = lambda s: "'%s'" % s  # noqa: E731
+    return (["gdb-multiarch", "-q", "-ex", q("target remote :%d" % port),
+             "-ex", q("symbol-file -o 0x%x %s" % (QEMU_KERNEL_LOAD, elf))] +
+            [a for e in extra for a in ("-ex", q(e))])
 
 
 def sh(cmd, **kw):
@@ -165,8 +462,11 @@ def overlay_dtb(build, name, r, machine):
 def qemu_cmd(build, name, r, interactive=False):
     machine = r.get("machine", MACHINE_DEFAULT)
     image = os.path.join(build, "Image")
-    cmd = [QEMU, "-M", machine, "-cpu", "max", "-m", "512M", "-smp", "1",
-           "-semihosting-config", "enable=on,target=native"]
+    cmd = [QEMU, "-M", machine, "-m", "512M", "-semihosting-config", "enable=on,target=native"]
+    if r.get("cpu", "max"):
+        cmd += ["-cpu", r.get("cpu", "max")]
+    if r.get("smp", "1"):
+        cmd += ["-smp", r.get("smp", "1")]
     if interactive:
         cmd += ["-nographic"]
     else:
@@ -175,6 +475,8 @@ def qemu_cmd(build, name, r, interactive=False):
     append = r.get("append", "" if interactive else "selftest.exit")
     if r.get("overlay"):
         cmd += ["-dtb", overlay_dtb(build, name, r, machine)]
+    if r.get("board_dts"):
+        cmd += ["-dtb", board_dtb(build, name, r)]
     if r["boot"] == "kernel":
         cmd += ["-kernel", image]
         if append:
@@ -183,6 +485,13 @@ def qemu_cmd(build, name, r, interactive=False):
         cmd += ["-bios", UBOOT_BIN, "-kernel", image]
         if append:
             cmd += ["-append", append]
+    elif r["boot"] == "uboot-board":
+        # What `load mmc 0:1 ...` or `tftp` would leave in RAM; QEMU's DTB is
+        # at ${fdt_addr} already (with -bios, QEMU puts it at the bottom of RAM).
+        dtbo = os.path.join(build, "dts", "qemu-virt-pools.dtbo")
+        cmd += ["-bios", UBOOT_BIN,
+                "-device", "loader,file=%s,addr=0x%x,force-raw=on" % (image, UBOOT_IMAGE_ADDR),
+                "-device", "loader,file=%s,addr=0x%x,force-raw=on" % (dtbo, UBOOT_OVERLAY_ADDR)]
     elif r["boot"] == "shim":
         shim = os.path.join(build, "tests", "qemu", "shim.bin")
         dtb_addr = 0
@@ -210,9 +519,18 @@ def run_one(build, name, r, timeout):
                             stderr=subprocess.STDOUT, start_new_session=True)
     out = b""
     deadline = time.monotonic() + timeout
-    typed = False
     timed_out = False
     expect = r["expect"]
+    # Runs that end at the console type their steps (or just wait for the
+    # prompt), then power off.
+    steps = r["steps"](build) if r.get("steps") else None
+    if expect.endswith("-console"):
+        if steps is None:
+            steps = [("", PROMPT_RE)] + [(line + "\r", PROMPT_RE) for line in r.get("console", [])]
+        if r.get("end") != "kill":
+            steps = steps + [("poweroff\r", None)]
+    driver = Steps(steps) if steps else None
+    broken = None
     while True:
         left = deadline - time.monotonic()
         if left <= 0:
@@ -224,14 +542,15 @@ def run_one(build, name, r, timeout):
             if not chunk:
                 break
             out += chunk
-        text = out.decode("utf-8", "replace")
-        # Runs that end at the console: type the commands, then power off.
-        if not typed and text.endswith(PROMPT) and expect.endswith("-console"):
-            for line in r.get("console", []) + ["poweroff"]:
-                proc.stdin.write((line + "\r").encode())
-                proc.stdin.flush()
-            typed = True
-    if timed_out:
+        clean = out.decode("utf-8", "replace").replace("\r", "")
+        broken = next((p for p in r.get("must_not", []) if re.search(p, clean)), None)
+        if broken:
+            break  # fail fast: waiting for the next step is pointless
+        if driver:
+            driver.advance(proc, clean)
+            if driver.done() and r.get("end") == "kill":
+                break
+    if timed_out or broken or (driver and driver.done() and r.get("end") == "kill"):
         os.killpg(proc.pid, signal.SIGKILL)
     try:
         rc = proc.wait(timeout=10)
@@ -242,12 +561,17 @@ def run_one(build, name, r, timeout):
     with open(log_path, "a") as log:
         log.write(text)
         log.write("\n# exit status %s%s\n" % (rc, " (killed at timeout)" if timed_out else ""))
+    text = text.replace("\r", "")
 
     m = None
     for m in SUMMARY_RE.finditer(text):
         pass
     summary = m.groups() if m else None
     missing = [p for p in r.get("must", []) if not re.search(p, text)]
+    if broken:
+        return False, "log contains /%s/" % broken, summary
+    if driver and not driver.done():
+        return False, driver.why(text), summary
     if timed_out:
         return False, "timed out after %ds" % timeout, summary
     if missing:
@@ -277,6 +601,8 @@ def main():
     ap.add_argument("--timeout", type=int, default=60)
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--interactive", metavar="RUN")
+    ap.add_argument("--gdb", metavar="PORT", type=int,
+                    help="with --interactive: QEMU waits for gdb on PORT (-S -gdb)")
     ap.add_argument("runs", nargs="*")
     a = ap.parse_args()
     defs = run_defs()
@@ -284,6 +610,19 @@ def main():
         for n, r in defs.items():
             print("%-14s boot=%s expect=%s" % (n, r["boot"], r["expect"]))
         return 0
+    if a.interactive and a.gdb:
+        r = defs[a.interactive]
+        cmd = qemu_cmd(a.build, a.interactive, r, interactive=True)
+        cmd += ["-S", "-gdb", "tcp::%d" % a.gdb]
+        elf = os.path.join(a.build, "firmware.elf")
+        print("+ " + " ".join(cmd) + "\n"
+              "QEMU is stopped at reset, waiting for gdb on port %d. In another terminal:\n"
+              "  %s\n"
+              "The image is linked at 0 and runs where QEMU loaded it (0x%x), so its\n"
+              "symbols are loaded with that offset (README: Debugging with gdb).\n"
+              "Ctrl-A X quits QEMU." % (a.gdb, " ".join(gdb_command(elf, a.gdb)), QEMU_KERNEL_LOAD),
+              flush=True)
+        os.execvp(cmd[0], cmd)
     if a.interactive:
         r = defs[a.interactive]
         if sys.stdin.isatty():
