@@ -5,31 +5,13 @@
 #include <arch/cache.h>
 #include <bits.h>
 #include <compiler.h>
+#include <fw_assert.h>
 #include <mm/dma_cache.h>
-
-/*
- * Programmer errors (STYLE.md rule 9): checked in test and debug builds.
- * On the host they go to cmocka's mock_assert(), so a test can expect them;
- * in the image a BRK makes the crash report (with this PC) the verdict.
- */
-#if defined(HOST_TEST)
-void mock_assert(const int result, const char *const expression, const char *const file,
-		 const int line);
-#define dma_cache_assert(cond) mock_assert(!!(cond), #cond, __FILE__, __LINE__)
-#elif defined(DEBUG)
-#define dma_cache_assert(cond)                 \
-	do {                                   \
-		if (unlikely(!(cond)))         \
-			__builtin_trap();      \
-	} while (0)
-#else
-#define dma_cache_assert(cond) ((void)sizeof(cond)) /* not evaluated */
-#endif
 
 static void check_args(uintptr_t va, size_t size, enum dma_data_direction dir)
 {
-	dma_cache_assert(dma_direction_valid(dir));
-	dma_cache_assert(va + size >= va); /* no wrap */
+	fw_assert(dma_direction_valid(dir));
+	fw_assert(va + size >= va); /* no wrap */
 }
 
 void dma_cache_for_device(uintptr_t va, size_t size, enum dma_data_direction dir)

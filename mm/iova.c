@@ -13,25 +13,8 @@
 #include <bits.h>
 #include <compiler.h>
 #include <errno.h>
+#include <fw_assert.h>
 #include <mm/iova.h>
-
-/*
- * Programmer errors (STYLE.md rule 9), as in mm/dma_cache.c: cmocka's
- * mock_assert() on the host, a trap in DEBUG images, nothing otherwise.
- */
-#if defined(HOST_TEST)
-void mock_assert(const int result, const char *const expression, const char *const file,
-		 const int line);
-#define iova_assert(cond) mock_assert(!!(cond), #cond, __FILE__, __LINE__)
-#elif defined(DEBUG)
-#define iova_assert(cond)                      \
-	do {                                   \
-		if (unlikely(!(cond)))         \
-			__builtin_trap();      \
-	} while (0)
-#else
-#define iova_assert(cond) ((void)sizeof(cond)) /* not evaluated */
-#endif
 
 #define BITMAP_WORD_BITS 32U
 
@@ -78,7 +61,7 @@ int iova_init(struct iova_domain *dom, dma_addr_t base, u64 size, u64 dma_mask, 
 	size_t i;
 	int ret;
 
-	iova_assert(dom);
+	fw_assert(dom);
 	if (!base || !size || base + size - 1 < base || base + size - 1 > dma_mask)
 		return -EINVAL;
 	if (!meta || meta_bytes < iova_meta_bytes(size))
@@ -115,7 +98,7 @@ void iova_flush_cache(struct iova_domain *dom)
 {
 	unsigned int k;
 
-	iova_assert(dom);
+	fw_assert(dom);
 	if (!cached_pages(dom))
 		return;
 	for (k = 0; k < IOVA_CACHE_ORDERS; k++) {
@@ -126,7 +109,7 @@ void iova_flush_cache(struct iova_domain *dom)
 
 			*w &= ~bit;
 			ret = buddy_free(&dom->buddy, a);
-			iova_assert(ret == 0); /* cached blocks are allocated in the buddy */
+			fw_assert(ret == 0); /* cached blocks are allocated in the buddy */
 			(void)ret;
 		}
 	}
@@ -154,7 +137,7 @@ int iova_alloc(struct iova_domain *dom, u64 size, dma_addr_t *iova)
 {
 	unsigned int k;
 
-	iova_assert(dom && iova);
+	fw_assert(dom && iova);
 	if (unlikely(!size))
 		return -EINVAL;
 	k = buddy_order_of(size);
@@ -182,7 +165,7 @@ int iova_free(struct iova_domain *dom, dma_addr_t iova, u64 size)
 	u32 bit, *w;
 	int ret;
 
-	iova_assert(dom);
+	fw_assert(dom);
 	if (unlikely(!size))
 		return -EINVAL;
 	k = buddy_order_of(size);
@@ -204,14 +187,14 @@ int iova_free(struct iova_domain *dom, dma_addr_t iova, u64 size)
 		}
 	}
 	ret = buddy_free(&dom->buddy, iova);
-	iova_assert(ret == 0); /* checked above */
+	fw_assert(ret == 0); /* checked above */
 	(void)ret;
 	return 0;
 }
 
 void iova_get_stats(const struct iova_domain *dom, struct iova_stats *st)
 {
-	iova_assert(dom && st);
+	fw_assert(dom && st);
 	st->pages_cached = cached_pages(dom);
 	st->pages_in_use = dom->buddy.npages - dom->buddy.free_pages - st->pages_cached;
 	st->cache_hits = dom->hits;

@@ -35,6 +35,7 @@
 #include <dt.h>
 #include <errno.h>
 #include <fmt.h>
+#include <fw_assert.h>
 #include <libfdt.h>
 #include <mm/mmu.h>
 #include <stdarg.h>
@@ -47,16 +48,6 @@
 #define PCI_MAX_ITEMS (PCI_MAX_FUNCS * PCI_NUM_BARS + PCI_MAX_BRIDGES * PCI_NR_CLASSES)
 #define PCI_NO_WINDOW 0xff
 
-/* Programmer errors (STYLE.md rule 9): trap in debug builds. */
-#ifdef DEBUG
-#define pci_assert(cond)                       \
-	do {                                   \
-		if (unlikely(!(cond)))         \
-			__builtin_trap();      \
-	} while (0)
-#else
-#define pci_assert(cond) ((void)sizeof(cond)) /* not evaluated */
-#endif
 
 struct pci_bridge {
 	struct pci_dev *self;
@@ -136,7 +127,7 @@ static uintptr_t cfg_addr(const struct pci_host *h, u8 bus, u8 devfn, unsigned i
 /* Reads are whole dwords (config reads have no side effects); all-ones off the map. */
 static u32 cfg_read32(const struct pci_host *h, u8 bus, u8 devfn, unsigned int off)
 {
-	pci_assert(off < PCI_CFG_SIZE);
+	fw_assert(off < PCI_CFG_SIZE);
 	if (!cfg_in_range(h, bus))
 		return ~0U;
 	return mmio_read32(cfg_addr(h, bus, devfn, ALIGN_DOWN(off, 4)));
@@ -144,7 +135,7 @@ static u32 cfg_read32(const struct pci_host *h, u8 bus, u8 devfn, unsigned int o
 
 static u16 cfg_read16(const struct pci_host *h, u8 bus, u8 devfn, unsigned int off)
 {
-	pci_assert(IS_ALIGNED(off, 2));
+	fw_assert(IS_ALIGNED(off, 2));
 	return (u16)(cfg_read32(h, bus, devfn, off) >> (8 * (off & 2)));
 }
 
@@ -166,7 +157,7 @@ static void cfg_complete(const struct pci_host *h, u8 bus, u8 devfn, unsigned in
 
 static void cfg_write32(const struct pci_host *h, u8 bus, u8 devfn, unsigned int off, u32 v)
 {
-	pci_assert(off < PCI_CFG_SIZE && IS_ALIGNED(off, 4));
+	fw_assert(off < PCI_CFG_SIZE && IS_ALIGNED(off, 4));
 	if (!cfg_in_range(h, bus))
 		return;
 	mmio_write32(cfg_addr(h, bus, devfn, off), v);
@@ -175,7 +166,7 @@ static void cfg_write32(const struct pci_host *h, u8 bus, u8 devfn, unsigned int
 
 static void cfg_write8(const struct pci_host *h, u8 bus, u8 devfn, unsigned int off, u8 v)
 {
-	pci_assert(off < PCI_CFG_SIZE);
+	fw_assert(off < PCI_CFG_SIZE);
 	if (!cfg_in_range(h, bus))
 		return;
 	dmb(oshst); /* as mmio_write32(): earlier normal-memory writes first */
@@ -186,7 +177,7 @@ static void cfg_write8(const struct pci_host *h, u8 bus, u8 devfn, unsigned int 
 /* Two byte writes, low byte first: arch/mmio.h has no 16-bit accessor. */
 static void cfg_write16(const struct pci_host *h, u8 bus, u8 devfn, unsigned int off, u16 v)
 {
-	pci_assert(IS_ALIGNED(off, 2));
+	fw_assert(IS_ALIGNED(off, 2));
 	cfg_write8(h, bus, devfn, off, (u8)v);
 	cfg_write8(h, bus, devfn, off + 1, (u8)(v >> 8));
 }
@@ -208,7 +199,7 @@ u16 pci_read_config16(const struct pci_dev *p, unsigned int off)
 
 u32 pci_read_config32(const struct pci_dev *p, unsigned int off)
 {
-	pci_assert(IS_ALIGNED(off, 4));
+	fw_assert(IS_ALIGNED(off, 4));
 	return cfg_read32(p->host, p->bus, devfn_of(p), off);
 }
 
