@@ -799,7 +799,7 @@ static int smmu_enable(const void *fdt, struct smmu *s, bool force_linear)
 	return write_cr0(s, SMMU_CR0_CMDQEN | SMMU_CR0_EVTQEN | SMMU_CR0_SMMUEN);
 }
 
-static int smmu_probe(const void *fdt, int node, bool force_linear)
+static int smmu_probe(const void *fdt, int node, bool force_linear, bool no_ril)
 {
 	struct smmu *s = &smmus[nr_smmus];
 	phys_addr_t base;
@@ -846,7 +846,7 @@ static int smmu_probe(const void *fdt, int node, bool force_linear)
 		s->oas = 5; /* 48 bits: all the page tables here can express */
 	dma_set_mask_and_coherent(&s->dev, DMA_BIT_MASK(smmu_oas_bits(s->oas)));
 	s->sid_bits = FIELD_GET(SMMU_IDR1_SIDSIZE, s->idr[1]);
-	s->ril = s->idr[3] & SMMU_IDR3_RIL;
+	s->ril = (s->idr[3] & SMMU_IDR3_RIL) && !no_ril;
 	s->hyp = s->idr[0] & SMMU_IDR0_HYP;
 	s->asid_bits = s->idr[0] & SMMU_IDR0_ASID16 ? 16 : 8;
 	s->next_asid = 1; /* ASID 0 is never used: a zeroed CD cannot alias a domain */
@@ -885,13 +885,15 @@ static void attach_pci(struct smmu *s)
 
 int smmu_init(const void *fdt, const char *bootargs)
 {
-	bool force_linear = false;
+	bool force_linear = false, no_ril = false;
 	const char *val;
 	size_t len;
 	int node, err = 0;
 
 	if (cmdline_get(bootargs, "smmu.strtab", &val, &len))
 		force_linear = len == 6 && !memcmp(val, "linear", 6);
+	if (cmdline_get(bootargs, "smmu.ril", &val, &len))
+		no_ril = len == 3 && !memcmp(val, "off", 3);
 	for (node = fdt_node_offset_by_compatible(fdt, -1, "arm,smmu-v3"); node >= 0;
 	     node = fdt_node_offset_by_compatible(fdt, node, "arm,smmu-v3")) {
 		if (!dt_is_available(fdt, node))
@@ -901,7 +903,7 @@ int smmu_init(const void *fdt, const char *bootargs)
 			       SMMU_MAX);
 			break;
 		}
-		if (smmu_probe(fdt, node, force_linear))
+		if (smmu_probe(fdt, node, force_linear, no_ril))
 			err = -ENODEV;
 		else
 			attach_pci(&smmus[nr_smmus - 1]);

@@ -16,7 +16,7 @@ struct device;
  * ID registers (refusing, with the reason, an SMMU without AArch64 stage-1
  * tables, 4 KiB granule or little-endian walks), build the stream table
  * (linear or 2-level, from IDR1.SIDSIZE; boot argument smmu.strtab=linear
- * forces linear), the command and event queues, take the event-queue and
+ * forces linear; smmu.ril=off invalidates per leaf even with IDR3.RIL), the command and event queues, take the event-queue and
  * global-error interrupts, enable translation (unknown streams abort), and
  * attach each PCI function whose stream it owns to its own domain (functions
  * sharing a stream ID share the domain). One line per device says which

@@ -26,6 +26,9 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import disk  # noqa: E402  (tests/qemu/disk.py)
+
 UBOOT_BIN = "/usr/lib/u-boot/qemu_arm64/u-boot.bin"
 # Where the uboot-board run leaves the files in RAM: qemu_arm64's
 # ${kernel_addr_r}, and its ${pxefile_addr_r} (1 MiB free below the Image)
@@ -55,6 +58,11 @@ def run_defs():
               'corrupt', 'truncated', 'no-stdout', 'no-memory', 'none')
     load      for 'shim': Image load address
     expect    'pass', 'fail' (verdict FAIL, exit status 1), 'crash'
+    disks     block devices to attach: list of dict(kind='virtio'|'nvme',
+              size=bytes, iommu=True); each image gets tests/qemu/disk.py's
+              pattern and is checked byte by byte after QEMU exits (the
+              write region must be updated when the log says a write test
+              of that device passed: 'blk: PASS write <name>')
     must      regexes the log must contain; console: lines to type at the
               prompt after boot (then 'poweroff' ends the run)
     must_not  regexes the log must not contain
@@ -125,8 +133,10 @@ def run_defs():
         "smmu-gicv2": dict(boot="kernel", machine="virt,gic-version=2,iommu=smmuv3",
                            devices=edu2, expect="pass", must=[r"irq: GICv2"] + smmu_must),
         "smmu-linear": dict(boot="kernel", devices=edu2, expect="pass",
-                            append="selftest.exit smmu.strtab=linear",
-                            must=[r"linear stream table"] + smmu_must),
+                            append="selftest.exit smmu.strtab=linear smmu.ril=off",
+                            must=[r"linear stream table", r"coherent, event interrupt",
+                                  r"selftest: PASS edu\.no_stale_translation_after_unmap"]
+                            + smmu_must),
         "nosmmu-dma32": dict(boot="kernel", machine="virt,gic-version=3",
                              devices=["-device", "edu,dma_mask=0xffffffff"], expect="pass",
                              append="selftest.exit edu.dma_bits=32",
@@ -459,6 +469,44 @@ def overlay_dtb(build, name, r, machine):
     return path
 
 
+def disk_path(build, name, i, d):
+    return os.path.join(build, "qemu", "%s-disk%d-%s.img" % (name, i, d["kind"]))
+
+
+def disk_args(build, name, r):
+    """Fresh pattern images for the run's disks, and the QEMU arguments."""
+    args = []
+    for i, d in enumerate(r.get("disks", [])):
+        path = disk_path(build, name, i, d)
+        disk.make(path, d["size"])
+        drive = "disk%d" % i
+        args += ["-drive", "file=%s,if=none,id=%s,format=raw,cache=writethrough" % (path, drive)]
+        if d["kind"] == "virtio":
+            extra = ",disable-legacy=on,iommu_platform=on" if d.get("iommu", True) else \
+                ",disable-legacy=on"
+            args += ["-device", "virtio-blk-pci,drive=%s%s" % (drive, extra)]
+        elif d["kind"] == "nvme":
+            args += ["-device", "nvme,drive=%s,serial=fwtest%d" % (drive, i)]
+        else:
+            raise ValueError("unknown disk kind %r" % d["kind"])
+    return args
+
+
+def verify_disks(build, name, r, text):
+    """Every byte of every disk image, after QEMU exited. Return a problem or None."""
+    for i, d in enumerate(r.get("disks", [])):
+        written = bool(re.search(r"blk: PASS write %s\b" % re.escape(d.get("name", "")), text)) \
+            if d.get("name") else bool(re.search(r"blk: PASS write ", text))
+        ok, msg = disk.verify(disk_path(build, name, i, d), d["size"], written)
+        with open(os.path.join(build, "qemu", name + ".log"), "a") as log:
+            log.write("# disk %d (%s): %s\n" % (i, d["kind"], msg))
+        if not ok:
+            return "disk %d (%s): %s" % (i, d["kind"], msg)
+        if d.get("must_write", True) and not written:
+            return "disk %d (%s): the firmware's write test did not pass" % (i, d["kind"])
+    return None
+
+
 def qemu_cmd(build, name, r, interactive=False):
     machine = r.get("machine", MACHINE_DEFAULT)
     image = os.path.join(build, "Image")
@@ -472,6 +520,7 @@ def qemu_cmd(build, name, r, interactive=False):
     else:
         cmd += ["-display", "none", "-monitor", "none", "-serial", "stdio"]
     cmd += r.get("devices", []) + r.get("extra", [])
+    cmd += disk_args(build, name, r)
     append = r.get("append", "" if interactive else "selftest.exit")
     if r.get("overlay"):
         cmd += ["-dtb", overlay_dtb(build, name, r, machine)]
@@ -592,6 +641,9 @@ def run_one(build, name, r, timeout):
     elif expect == "crash":
         if rc != 2:
             return False, "QEMU exit status %d, expected 2 (crash)" % rc, summary
+    problem = verify_disks(build, name, r, text)
+    if problem:
+        return False, problem, summary
     return True, "", summary
 
 
