@@ -101,7 +101,7 @@ help:
 	@echo '  test-qemu       QEMU runs only'
 	@echo '  setup           install the toolchain, QEMU 10, libfdt (idempotent)'
 	@echo '  bench           allocator instruction counts (callgrind) against the targets'
-	@echo '  tools           $(O)/tools/dtbcheck: check a .dtb's memory map and pools on the host'
+	@echo '  tools           $(O)/tools/dtbcheck: check the memory map and pools of a .dtb on the host'
 	@echo '  compile_commands.json, format, check-format, clean'
 	@echo 'Options: CROSS_COMPILE=$(CROSS_COMPILE) O=$(O) V=0|1 DEBUG=0|1 PLATFORM=qemu|board'
 

@@ -80,7 +80,11 @@ SELFTEST(dma, coherent_own_pool)
 	static const size_t sizes[] = { 1, 4096, 5000, 65536, 3 * 4096 };
 	NEED_DEV(dev, T_NOMAP);
 	unsigned int live = dma_debug_live(NULL), i;
-	u64 before = buddy_free_bytes(&dev->mem->buddy);
+	u64 before;
+
+	ST_ASSERT(dev->mem, "%s has no pool of its own: its memory-region did not resolve",
+		  dev->name);
+	before = buddy_free_bytes(&dev->mem->buddy);
 
 	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 		u64 align = PAGE_SIZE << buddy_order_of(sizes[i]);

@@ -154,6 +154,56 @@ def run_defs():
                                    append="selftest.exit edu.dma_bits=32", expect="pass",
                                    must=[r"selftest: PASS edu\.streaming_roundtrip",
                                          r"selftest: PASS edu\.coherent_roundtrip"]),
+        # NVMe (always DMAs through the SMMU when there is one), then without the SMMU.
+        "nvme": dict(boot="kernel", expect="pass", disks=[dict(kind="nvme", size=1 << 20)],
+                     must=[r"nvme0: 0000:00:\d\d\.0 1b36:0010 NVMe \d\.\d, \"QEMU NVMe Ctrl\" "
+                           r"serial fwtest0 .*completion interrupt INTID \d+, behind the SMMU",
+                           r"blk: nvme0n1: 2048 blocks of 512 bytes \(1 MiB\)",
+                           r"selftest: PASS nvme\.identify", r"selftest: PASS nvme\.prp_list",
+                           r"selftest: PASS nvme\.prp_rule_violation",
+                           r"selftest: PASS nvme\.error_status",
+                           r"selftest: PASS nvme\.timeout_recovers",
+                           r"selftest: PASS nvme\.completion_interrupt"]),
+        "nvme-nosmmu": dict(boot="kernel", machine="virt,gic-version=3", expect="pass",
+                            disks=[dict(kind="nvme", size=1 << 20)],
+                            must=[r"nvme0: .* serial fwtest0 .*direct DMA",
+                                  r"selftest: PASS nvme\.prp_list",
+                                  r"selftest: PASS nvme\.prp_rule_violation",
+                                  r"selftest: PASS nvme\.timeout_recovers"]),
+        # virtio-blk (modern PCI, iommu_platform=on) through the SMMU, then
+        # without one; the image is checked byte by byte after each run.
+        "virtio-blk": dict(boot="kernel", expect="pass",
+                           disks=[dict(kind="virtio", size=1 << 20)],
+                           must=[r"virtio-blk: 0000:00:\d\d\.0 vblk0: 2048 sectors, features "
+                                 r"(\w+ )*VERSION_1 ACCESS_PLATFORM.*, completion interrupt, "
+                                 r"behind the SMMU",
+                                 r"blk: vblk0: 2048 blocks of 512 bytes \(1 MiB\)",
+                                 r"selftest: PASS blk\.read_pattern",
+                                 r"selftest: PASS blk\.write_pattern", r"blk: PASS write vblk0",
+                                 r"selftest: PASS blk\.bad_requests",
+                                 r"error: blk: vblk0: read of blocks 2048\.\.2048: the device "
+                                 r"has 2048",
+                                 r"error: blk: vblk0: read of 17 segments: 1\.\.16 allowed",
+                                 r"error: blk: vblk0: read of 513 bytes: not a whole number",
+                                 r"selftest: PASS virtio\.blk_features",
+                                 r"selftest: PASS virtio\.blk_ring_through_smmu",
+                                 r"selftest: PASS virtio\.blk_completion_irq",
+                                 r"selftest: PASS virtio\.blk_error_status",
+                                 r"virtio-blk: vblk0: read of sectors 2048\.\.2048 \(512 bytes\): "
+                                 r"device status IOERR",
+                                 r"selftest: PASS virtio\.blk_timeout_recovers",
+                                 r"virtio-blk: vblk0: read of sectors 0\.\.2 \(1536 bytes\) not "
+                                 r"completed after 50 ms",
+                                 r"selftest: PASS virtio\.blk_dma_fault_recovers",
+                                 r"DMA to IOVA 0xff80000 faulted in the SMMU: F_TRANSLATION",
+                                 r"virtio-blk: vblk0: device reset and restarted"]),
+        "virtio-blk-nosmmu": dict(boot="kernel", machine="virt,gic-version=3", expect="pass",
+                                  disks=[dict(kind="virtio", size=1 << 20)],
+                                  must=[r"virtio-blk: 0000:00:\d\d\.0 vblk0: .*direct DMA",
+                                        r"blk: PASS write vblk0",
+                                        r"selftest: PASS blk\.bad_requests",
+                                        r"selftest: PASS virtio\.blk_error_status",
+                                        r"selftest: PASS virtio\.blk_timeout_recovers"]),
         # make bench only: deterministic instruction counts need -icount.
         "bench": dict(boot="kernel", devices=edu, overlay="qemu-virt-pools", expect="pass",
                       extra=["-icount", "shift=0"], bench=True,
@@ -200,6 +250,23 @@ def run_defs():
                                          ["-d", DTB, "/ahb/apb/serial@0", "clock-frequency"]],
                                  must=[r"model \"QEMU npcm845-evb\"",
                                        r"selftest: PASS irq\.timer_ppi_level"]),
+        # Memory protection and the stack protector (README "Hardening"): a
+        # no-map carveout that must fault, and a CPU and DT without entropy,
+        # so the guard stays the fixed fallback and says so.
+        "protect": dict(boot="kernel", machine=MACHINE_DEFAULT + ",dtb-randomness=off",
+                        cpu="cortex-a57", devices=edu, overlay="qemu-virt-protect",
+                        expect="pass",
+                        must=[r"stack-protector: warning: no entropy \(no /chosen/rng-seed",
+                              r"selftest: PASS protect\.nomap_region_unmapped",
+                              r"selftest: PASS protect\.stack_guard_seeded",
+                              r"selftest: PASS protect\.canary_in_frame"]),
+        # A smashed canary (protect.stack_smash_detected) must end in a crash report.
+        "smash": dict(boot="kernel", append="selftest.exit selftest.smash selftest.only=protect",
+                      expect="crash",
+                      must=[r"stack-protector: guard seeded from /chosen/rng-seed .*RNDR",
+                            r"selftest: PASS protect\.stack_guard_seeded",
+                            r"\*\*\* CRASH: stack smashing detected",
+                            r"selftest: FAIL protect\.stack_smash_detected: crashed"]),
         "crash": dict(boot="kernel", append="selftest.exit selftest.crash", expect="crash",
                       must=[r"\*\*\* CRASH: synchronous \(SP_EL0\) exception at EL1",
                             r"data abort, same EL: translation fault, level \d \(write\)",
@@ -294,6 +361,22 @@ def console_steps(build):
                      r"(selftest: (PASS|SKIP) \w+\.bench_\w+.*\n)+selftest: summary: \d+ passed, "
                      r"0 failed, \d+ skipped" + P,
                      r"\nselftest: \w+ cache\.bench_clean", r"\nselftest: \w+ dma\.bench_map"]),
+        # PCI functions and the SMMU's view of them.
+        ("pci\r", [r"^pci\npci: 0000:00:00\.0 1b36:0008 class 060000",
+                   r"\npci: 0000:00:02\.0 1234:11e8 class 00ff00 bar0 0x[0-9a-f]+ \(1 MiB, mem32\) "
+                   r"INTA -> GIC SPI \d+, stream 0x10" + P]),
+        ("pci x\r", r"^pci x\nusage: pci" + P),
+        ("smmu\r", [r"^smmu\n/smmuv3@9050000: base 0x9050000, CR0 0xd, GERROR (0x[01])/\1, 2-level",
+                    r"\n  cmdq: 256 entries, PROD 0x[0-9a-f]+ CONS 0x[0-9a-f]+; evtq: 128 entries",
+                    r"\n  stream 0x0010 pci 0000:00:02\.0 +asid \d+, \d+ maps, \d+ unmaps.*" + P]),
+        ("smmu ste 0x10\r", r"\n  STE 0x10: V 1, Config 5 \(stage 1\), S1ContextPtr 0x[0-9a-f]+\n"
+         r"    [0-9a-f]{16} [0-9a-f]{16} [0-9a-f]{16} [0-9a-f]{16}\n" r"    [0-9a-f]{16}.*" + P),
+        ("smmu ste 0x7\r", r"\n  STE 0x7: V 1, Config 0 \(abort\)"),
+        ("smmu ste 0x5000\r", r"\n  stream 0x5000: no STE \(level-1 descriptor invalid or out of "
+         r"range\): aborts" + P),
+        ("smmu ste zz\r", r"^smmu ste zz\nsmmu: 'zz' is not a stream ID\nusage: smmu \[faults \| ste <stream-id>\]" + P),
+        ("smmu faults\r", r"^smmu faults(\n  #\d+ F_\w+ .* stream 0x10 IOVA 0x[0-9a-f]+ "
+         r"(read|write))+" + P),
         # PSCI SYSTEM_RESET: the firmware boots again, to the prompt.
         ("reset\r", r"^reset\n(.*\n)*fw \S+ \(qemu image\), entered at EL1(.*\n)*"
          r"verdict: PASS\nconsole ready; type 'help'" + P),
