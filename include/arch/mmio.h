@@ -53,6 +53,47 @@ static inline void mmio_write8_relaxed(uintptr_t addr, u8 v)
 	__asm__ volatile("strb %w0, [%1]" : : "rZ"(v), "r"(addr));
 }
 
+static inline u16 mmio_read16_relaxed(uintptr_t addr)
+{
+	u16 v;
+
+	__asm__ volatile("ldrh %w0, [%1]" : "=r"(v) : "r"(addr));
+	return v;
+}
+
+static inline void mmio_write16_relaxed(uintptr_t addr, u16 v)
+{
+	__asm__ volatile("strh %w0, [%1]" : : "rZ"(v), "r"(addr));
+}
+
+static inline u8 mmio_read8(uintptr_t addr)
+{
+	u8 v = mmio_read8_relaxed(addr);
+
+	dmb(oshld); /* as mmio_read32 */
+	return v;
+}
+
+static inline void mmio_write8(uintptr_t addr, u8 v)
+{
+	dmb(oshst); /* as mmio_write32 */
+	mmio_write8_relaxed(addr, v);
+}
+
+static inline u16 mmio_read16(uintptr_t addr)
+{
+	u16 v = mmio_read16_relaxed(addr);
+
+	dmb(oshld); /* as mmio_read32 */
+	return v;
+}
+
+static inline void mmio_write16(uintptr_t addr, u16 v)
+{
+	dmb(oshst); /* as mmio_write32 */
+	mmio_write16_relaxed(addr, v);
+}
+
 static inline u32 mmio_read32(uintptr_t addr)
 {
 	u32 v = mmio_read32_relaxed(addr);
