@@ -97,8 +97,16 @@ SELFTEST(boot, text_readonly)
 	*insn = 0;
 	f = fault_expect_end();
 	ST_ASSERT(f.taken, "writing .text did not fault");
-	ST_ASSERT((FIELD_GET(ESR_ISS_xFSC, f.esr) & 0x3c) == 0x0c, "ESR 0x%llx: not a permission fault",
-		  (unsigned long long)f.esr);
+	ST_ASSERT(!(f.esr & ESR_ISS_FAR_NOT_VALID) && f.far == (uintptr_t)insn,
+		  "FAR 0x%llx, wrote 0x%lx", (unsigned long long)f.far, (uintptr_t)insn);
+	/*
+	 * Level 3: .text (smaller than a 2 MiB block, checked) is mapped with
+	 * pages from the 2 MiB aligned load address.
+	 */
+	ST_ASSERT(__text_end - __image_start < (2L << 20), ".text is %ld bytes",
+		  (long)(__text_end - __image_start));
+	ST_ASSERT(FIELD_GET(ESR_ISS_xFSC, f.esr) == 0x0f,
+		  "ESR 0x%llx: not a level-3 permission fault", (unsigned long long)f.esr);
 	ST_ASSERT(f.esr & ESR_ISS_DABT_WNR, "not reported as a write");
 	ST_ASSERT(*insn == before, "text changed");
 	return ST_PASS;

@@ -499,10 +499,17 @@ void *dma_alloc_coherent(struct device *dev, size_t size, dma_addr_t *handle, gf
 					      "for a non-coherent device");
 			return NULL;
 		}
-		if (swiotlb_alloc(dev->bounce, PAGE_SIZE << order, PAGE_SIZE << order, 0, &tlb))
+		if (swiotlb_alloc(dev->bounce, PAGE_SIZE << order, PAGE_SIZE << order, 0, &tlb)) {
+			dma_debug_report(dev, "dma_alloc_coherent of %zu bytes failed: restricted pool "
+					      "%s full", size, dev->bounce->name);
 			return NULL;
+		}
 		if (!mem_suits(dev, NULL, tlb, PAGE_SIZE << order, &dma)) {
 			swiotlb_release(dev->bounce, tlb, NULL, NULL);
+			dma_debug_report(dev, "dma_alloc_coherent: restricted pool %s at 0x%llx is out "
+					      "of reach (coherent mask 0x%llx)", dev->bounce->name,
+					 (unsigned long long)tlb,
+					 (unsigned long long)dev->coherent_dma_mask);
 			return NULL;
 		}
 		cpu = (void *)(uintptr_t)tlb;

@@ -14,6 +14,7 @@
  */
 #include <arch/barrier.h>
 #include <errno.h>
+#include <fault_inject.h>
 #include <iommu.h>
 #include <mm/buddy.h>
 #include <mm/dma_internal.h>
@@ -111,6 +112,14 @@ static int unmap_range(struct device *dev, u64 iova, u64 len, bool free_iova)
 	return 0;
 }
 
+/* IOVA space for @len bytes (an injection point: include/fault_inject.h). */
+static int iova_get(struct iommu_domain *d, u64 len, dma_addr_t *iova)
+{
+	if (fault_inject_hit(FAULT_INJECT_IOVA))
+		return -ENOMEM;
+	return iova_alloc(&d->iova, len, iova);
+}
+
 void iommu_attach_device(struct device *dev, struct iommu_domain *d)
 {
 	dev->iommu = d;
@@ -132,7 +141,7 @@ dma_addr_t iommu_dma_map(struct device *dev, phys_addr_t pa, u64 size,
 
 	if (domain_ready(dev))
 		return DMA_MAPPING_ERROR;
-	ret = iova_alloc(&d->iova, len, &iova);
+	ret = iova_get(d, len, &iova);
 	if (ret) {
 		dma_debug_report(dev, "no IOVA space for %llu bytes in domain %s (error %d)",
 				 (unsigned long long)size, d->name, ret);
@@ -191,7 +200,7 @@ int iommu_dma_map_sg(struct device *dev, struct scatterlist *sg, int nents,
 		return 0;
 	for (i = 0; i < nents; i++)
 		total += sg_span(sg[i].phys, sg[i].length);
-	ret = iova_alloc(&d->iova, total, &iova);
+	ret = iova_get(d, total, &iova);
 	if (ret) {
 		dma_debug_report(dev, "no IOVA space for a %d-entry list of %llu bytes (error %d)",
 				 nents, (unsigned long long)total, ret);
@@ -205,7 +214,7 @@ int iommu_dma_map_sg(struct device *dev, struct scatterlist *sg, int nents,
 		if (ret) {
 			dma_debug_report(dev, "cannot map segment %d (0x%llx+%u) at IOVA 0x%llx "
 					      "(error %d)", i, (unsigned long long)sg[i].phys,
-					 sg[i].length, (unsigned long long)(iova + at), ret);
+					 sg[i].length, (unsigned long long)iova + at, ret);
 			if (at && unmap_range(dev, iova, at, false))
 				return 0; /* flush failed: the IOVA stays retired */
 			iova_free(&d->iova, iova, total);

@@ -14,6 +14,7 @@
 #include <console.h>
 #include <dt.h>
 #include <errno.h>
+#include <fault_inject.h>
 #include <layout.h>
 #include <libfdt.h>
 #include <mm/dma_internal.h>
@@ -129,7 +130,11 @@ static unsigned int reclaim(struct dma_mem *m)
 
 int dma_mem_alloc(struct dma_mem *m, unsigned int order, phys_addr_t *pa)
 {
-	int ret = buddy_alloc(&m->buddy, order, pa);
+	int ret;
+
+	if (fault_inject_hit(FAULT_INJECT_COHERENT))
+		return -ENOMEM; /* as a pool that is full even after reclaim */
+	ret = buddy_alloc(&m->buddy, order, pa);
 
 	if (ret == -ENOMEM && m->reusable && reclaim(m))
 		ret = buddy_alloc(&m->buddy, order, pa);

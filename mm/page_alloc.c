@@ -1,6 +1,7 @@
 /* The firmware's page allocator and boot arena (include/mm/page_alloc.h). */
 #include <bits.h>
 #include <errno.h>
+#include <fault_inject.h>
 #include <layout.h>
 #include <mm/buddy.h>
 #include <mm/page_alloc.h>
@@ -37,7 +38,7 @@ void *page_alloc(unsigned int order)
 	phys_addr_t pa;
 	void *p;
 
-	if (!ready || buddy_alloc(&fw_buddy, order, &pa))
+	if (!ready || fault_inject_hit(FAULT_INJECT_COHERENT) || buddy_alloc(&fw_buddy, order, &pa))
 		return NULL;
 	p = (void *)(uintptr_t)pa;
 	memset(p, 0, PAGE_SIZE << order);

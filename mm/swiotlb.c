@@ -1,6 +1,7 @@
 /* Bounce-buffer slot allocator (include/mm/swiotlb.h). */
 #include <bits.h>
 #include <errno.h>
+#include <fault_inject.h>
 #include <mm/page_alloc.h>
 #include <mm/swiotlb.h>
 
@@ -34,7 +35,7 @@ int swiotlb_alloc(struct swiotlb *s, u64 size, u64 align, phys_addr_t orig, phys
 		return -EINVAL;
 	need = ALIGN_UP(size, IO_TLB_SIZE) >> IO_TLB_SHIFT;
 	stride = align > IO_TLB_SIZE ? align >> IO_TLB_SHIFT : 1;
-	if (need > s->nslabs - s->used_slabs)
+	if (need > s->nslabs - s->used_slabs || fault_inject_hit(FAULT_INJECT_BOUNCE))
 		return -ENOMEM;
 	i = ALIGN_UP(s->hint, stride);
 	for (tried = 0; tried < s->nslabs; tried += stride, i += stride) {

@@ -30,6 +30,7 @@
 #include <drivers/smmu_v3.h>
 #include <dt.h>
 #include <errno.h>
+#include <fault_inject.h>
 #include <fmt.h>
 #include <iommu.h>
 #include <libfdt.h>
@@ -520,6 +521,8 @@ static void *pt_alloc(void *ctx)
 {
 	phys_addr_t pa;
 
+	if (fault_inject_hit(FAULT_INJECT_PGTABLE))
+		return NULL; /* pgtable_map() then gives back what it reserved: -ENOMEM */
 	return smmu_alloc(ctx, PAGE_SIZE, &pa);
 }
 
