@@ -1,0 +1,141 @@
+/*
+ * The NVMe driver's state, shared by nvme.c, its self-tests and its console
+ * command (drivers/nvme/). Not for other drivers: they use the block
+ * device (<drivers/blockdev.h>).
+ */
+#ifndef DRIVERS_NVME_INTERNAL_H
+#define DRIVERS_NVME_INTERNAL_H
+
+#include <drivers/blockdev.h>
+#include <drivers/nvme_lib.h>
+#include <drivers/nvme_regs.h>
+#include <types.h>
+
+#define NVME_MAX_CTRLS 2
+/* CC.MPS = 0: the controller's memory page, the unit of PRP entries. */
+#define NVME_PAGE_SIZE 4096U
+#define NVME_AQ_DEPTH 32
+#define NVME_IOQ_DEPTH 32
+/* One page of PRP list: 512 entries, so a command spans at most 513 pages. */
+#define NVME_PRP_LIST_ENTRIES (NVME_PAGE_SIZE / 8)
+/* Requests whose segments break the PRP rule are copied through this, in pieces. */
+#define NVME_BOUNCE_SIZE (64U * 1024)
+/*
+ * Command time bounds. The controller gives none for commands; Linux waits
+ * 60 s (admin) and 30 s (I/O). The firmware's disks are small and local:
+ * 5 s is ample and keeps a dead controller from stalling the boot long.
+ */
+#define NVME_ADMIN_TIMEOUT_US 5000000ULL
+#define NVME_IO_TIMEOUT_US 5000000ULL
+/* Interrupts in a row with no awaited completion before the line is given up. */
+#define NVME_IRQ_NOT_OURS_LIMIT 1000
+/* Completions for commands not in flight that are reported (per queue); later ones are counted. */
+#define NVME_STRAY_REPORTS 8
+
+struct pci_dev;
+struct device;
+
+struct nvme_sqe {
+	u32 dw[NVME_SQE_DWORDS];
+};
+
+struct nvme_cqe {
+	u32 dw[NVME_CQE_DWORDS];
+};
+
+struct nvme_queue {
+	u16 qid, depth;
+	struct nvme_sqe *sq;		/* coherent, depth entries */
+	dma_addr_t sq_dma;
+	struct nvme_cqe *cq;		/* coherent, depth entries */
+	dma_addr_t cq_dma;
+	uintptr_t sq_db, cq_db;		/* doorbell addresses (CAP.DSTRD stride) */
+	u16 sq_tail;
+	u16 sq_head;			/* as the controller last reported it (CQE SQHD) */
+	struct nvme_cq_pos cqp;
+	u16 next_cid;
+	bool live;			/* exists on the controller: completions are reaped */
+	/* The one command in flight (the driver waits for each): */
+	bool waiting;
+	u16 wait_cid;
+	volatile bool done;		/* set by the reaper (IRQ handler or poller) */
+	u32 res_dw0, res_dw3;
+	u64 submitted, completed, stray;
+};
+
+struct nvme_stats {
+	u64 cmds;			/* commands completed (any status) */
+	u64 reads, writes, flushes;	/* block requests that succeeded */
+	u64 bounced;			/* requests copied through the bounce buffer */
+	u64 prp_lists;			/* commands that needed a PRP list */
+	u64 errors;			/* commands that completed with an error status */
+	u64 timeouts, resets;
+	u64 irqs;			/* interrupts that found completions */
+	u64 irq_not_ours;		/* interrupts that found none (shared line) */
+	u64 lost_irqs;			/* completions found only after the deadline */
+};
+
+struct nvme_ctrl {
+	char name[8];			/* "nvme0" */
+	struct pci_dev *pdev;
+	struct device *dev;		/* &pdev->dev: the DMA API's device */
+	uintptr_t regs;			/* BAR0, CPU address */
+	u64 cap;
+	u32 vs;
+	u32 dstrd;			/* CAP.DSTRD: doorbells 4 << dstrd bytes apart */
+	u32 ready_timeout_ms;		/* CAP.TO */
+	u64 max_xfer;			/* bytes per command: MDTS, NLB, PRP list */
+	u64 io_timeout_us, admin_timeout_us;
+
+	struct nvme_queue adminq, ioq;
+	u8 *idbuf;			/* coherent page for Identify data */
+	dma_addr_t idbuf_dma;
+	u64 *prp_list;			/* coherent page */
+	dma_addr_t prp_list_dma;
+	u8 *bounce;			/* coherent, NVME_BOUNCE_SIZE */
+	dma_addr_t bounce_dma;
+
+	u32 intid;			/* INTx handler installed (0: none) */
+	bool irq_live;			/* INTx unmasked: completions arrive by interrupt */
+	bool irq_lost;			/* had INTx, gave it up (lost or foreign interrupts) */
+	u32 irq_not_ours_run;
+	bool dead;			/* unusable: every request fails with -ENODEV */
+	bool in_setup;			/* probe or reset: a timeout is not recovered from */
+	/*
+	 * The controller could not be stopped after a timeout: memory it was
+	 * given may still be written, so nothing it was given is unmapped or
+	 * freed again.
+	 */
+	bool dma_unsafe;
+	/* Self-test hook: the next N submissions are written but not rung. */
+	unsigned int test_drop_doorbells;
+
+	/* Identify Controller */
+	u16 vid, ssvid, cntlid;
+	char sn[NVME_ID_CTRL_SN_LEN + 1], mn[NVME_ID_CTRL_MN_LEN + 1], fr[NVME_ID_CTRL_FR_LEN + 1];
+	u8 mdts;
+	u32 nn;
+	bool vwc;
+
+	/* The namespace in use */
+	u32 nsid;
+	struct nvme_ns_format fmt;
+	struct blockdev bd;
+
+	u32 last_error_dw3;		/* status of the last command that failed */
+	struct nvme_stats stats;
+};
+
+/* Controllers nvme_init() brought up (each has its namespace registered). */
+unsigned int nvme_ctrl_count(void);
+/* The @i-th of them in PCI order; NULL past the end. */
+struct nvme_ctrl *nvme_ctrl_get(unsigned int i);
+
+/*
+ * nvme_identify() - Identify with @cns (NVME_CNS_*) for @nsid into the
+ * controller's Identify page (c->idbuf, valid until the next Identify).
+ * Return: 0, or -errno after a report (status, timeout, unusable controller).
+ */
+int nvme_identify(struct nvme_ctrl *c, u8 cns, u32 nsid);
+
+#endif /* DRIVERS_NVME_INTERNAL_H */

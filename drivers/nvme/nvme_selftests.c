@@ -1,0 +1,410 @@
+/*
+ * NVMe self-tests (suite "nvme"): what the generic block tests
+ * (drivers/block/) do not reach. Identify data, requests that break the
+ * PRP rule (bounced), a request that needs a PRP list, an error status
+ * from the device, a command that never completes, the completion
+ * interrupt. Every test checks that the driver's DMA mappings are back to
+ * what they were (dma_debug_live) and leaves the disk as it found it: the
+ * runner compares every byte of the image afterwards.
+ */
+#include <dma.h>
+#include <drivers/blockdev.h>
+#include <drivers/irq.h>
+#include <drivers/pci.h>
+#include <errno.h>
+#include <layout.h>
+#include <mm/page_alloc.h>
+#include <selftest.h>
+#include <string.h>
+
+#include "nvme_internal.h"
+
+/*
+ * Scratch areas (disk byte offsets), outside the generic write test's region
+ * [BLK_TEST_WRITE_OFF, + BLK_TEST_WRITE_LEN); what is written there is put back.
+ */
+#define NVME_TEST_LIST_OFF 0x10000ULL	/* 64 KiB at 64 KiB */
+#define NVME_TEST_LIST_LEN 0x10000U
+#define NVME_TEST_BOUNCE_OFF 0x20000ULL	/* 8 KiB at 128 KiB */
+#define NVME_TEST_BOUNCE_LEN 0x2000U
+#define NVME_TEST_IRQ_OFF 0x24000ULL
+
+static struct nvme_ctrl *test_ctrl(void)
+{
+	return nvme_ctrl_get(0);
+}
+
+/* The byte the disk holds at @off: the runner's pattern, or its inverse once we wrote it. */
+static u8 want_byte(u64 off, bool inverted)
+{
+	u8 b = blk_pattern_before(off);
+
+	return inverted ? (u8)~b : b;
+}
+
+static void fill_segs(const struct blk_seg *segs, unsigned int n, u64 disk_off, bool inverted)
+{
+	unsigned int i;
+	u32 j;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < segs[i].len; j++)
+			((u8 *)segs[i].buf)[j] = want_byte(disk_off + j, inverted);
+		disk_off += segs[i].len;
+	}
+}
+
+/* Offset of the first byte that differs from the expected data, or -1. */
+static s64 check_segs(const struct blk_seg *segs, unsigned int n, u64 disk_off, bool inverted)
+{
+	u64 at = 0;
+	unsigned int i;
+	u32 j;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < segs[i].len; j++, at++)
+			if (((u8 *)segs[i].buf)[j] != want_byte(disk_off + at, inverted))
+				return (s64)at;
+	}
+	return -1;
+}
+
+/* Byte @at of the request. */
+static u8 seg_byte(const struct blk_seg *segs, unsigned int n, u64 at)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (at < segs[i].len)
+			return ((u8 *)segs[i].buf)[at];
+		at -= segs[i].len;
+	}
+	return 0;
+}
+
+static void clear_segs(const struct blk_seg *segs, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		memset(segs[i].buf, 0x5a, segs[i].len);
+}
+
+/*
+ * Write the inverse pattern through @segs, read it back through @segs,
+ * check, then put the runner's pattern back and check again.
+ * Reports the first failure in @ctx's reason.
+ */
+static enum st_result write_read_restore(struct selftest_ctx *ctx, struct blockdev *bd,
+					 const struct blk_seg *segs, unsigned int n, u64 off)
+{
+	u64 lba = off / bd->block_size;
+	int pass, ret;
+	s64 bad;
+
+	for (pass = 0; pass < 2; pass++) {
+		bool inv = pass == 0;
+
+		fill_segs(segs, n, off, inv);
+		ret = blockdev_rw(bd, true, lba, segs, n);
+		ST_ASSERT(ret == 0, "%s write at LBA %llu: %d", inv ? "test" : "restoring",
+			  (unsigned long long)lba, ret);
+		clear_segs(segs, n);
+		ret = blockdev_rw(bd, false, lba, segs, n);
+		ST_ASSERT(ret == 0, "read back at LBA %llu: %d", (unsigned long long)lba, ret);
+		bad = check_segs(segs, n, off, inv);
+		ST_ASSERT(bad < 0, "after the %s write, byte +%lld reads 0x%02x, want 0x%02x",
+			  inv ? "test" : "restoring", (long long)bad,
+			  seg_byte(segs, n, (u64)bad), want_byte(off + (u64)bad, inv));
+	}
+	return ST_PASS;
+}
+
+SELFTEST(nvme, identify)
+{
+	struct nvme_ctrl *c = test_ctrl();
+	char sn[NVME_ID_CTRL_SN_LEN + 1];
+	struct nvme_ns_format f;
+	unsigned int live;
+	size_t i;
+	int ret;
+
+	if (!c)
+		ST_SKIP("no NVMe controller (QEMU -device nvme)");
+	live = dma_debug_live(c->dev);
+	/* The runner passes serial=fwtest<disk index>. */
+	ST_ASSERT(!strncmp(c->sn, "fwtest", 6) && c->sn[6], "serial number '%s'", c->sn);
+	for (i = 6; c->sn[i]; i++)
+		ST_ASSERT(c->sn[i] >= '0' && c->sn[i] <= '9', "serial number '%s'", c->sn);
+	ST_ASSERT(c->vid == c->pdev->vendor_id, "Identify VID 0x%04x, PCI vendor 0x%04x", c->vid,
+		  c->pdev->vendor_id);
+	ST_ASSERT(c->mn[0], "empty model number");
+	ST_ASSERT(c->nn >= c->nsid && c->nsid >= 1, "NN %u, namespace %u", c->nn, c->nsid);
+
+	/* Fresh Identify commands agree with what the driver kept. */
+	ret = nvme_identify(c, NVME_CNS_CTRL, 0);
+	ST_ASSERT(ret == 0, "Identify Controller: %d", ret);
+	nvme_id_string(sn, c->idbuf + NVME_ID_CTRL_SN, NVME_ID_CTRL_SN_LEN);
+	ST_ASSERT(!strcmp(sn, c->sn), "serial now '%s', at probe '%s'", sn, c->sn);
+	ret = nvme_identify(c, NVME_CNS_NS, c->nsid);
+	ST_ASSERT(ret == 0, "Identify Namespace %u: %d", c->nsid, ret);
+	ST_ASSERT(nvme_ns_parse(c->idbuf, &f) == 0, "namespace no longer parses");
+	ST_ASSERT(f.blocks == c->bd.blocks && f.block_size == c->bd.block_size,
+		  "NSZE %llu x %u bytes, block device %llu x %u", (unsigned long long)f.blocks,
+		  f.block_size, (unsigned long long)c->bd.blocks, c->bd.block_size);
+	ST_ASSERT(blockdev_find(c->bd.name) == &c->bd, "%s is not registered", c->bd.name);
+	ST_ASSERT(dma_debug_live(c->dev) == live, "live DMA records %u, before %u",
+		  dma_debug_live(c->dev), live);
+	return ST_PASS;
+}
+
+/*
+ * Segments no PRP list can describe (starts and ends inside pages, an odd
+ * address), read and written: the driver must bounce them.
+ */
+SELFTEST(nvme, prp_rule_violation)
+{
+	static const struct {
+		u32 page_off, len;
+	} shape[] = { { 24, 1000 }, { 100, 3000 }, { 7, 2500 }, { 0, 1692 } };
+	struct nvme_ctrl *c = test_ctrl();
+	struct blk_seg segs[ARRAY_SIZE(shape)];
+	u64 bounced, lba;
+	unsigned int live, i;
+	enum st_result r;
+	u8 *pages;
+	s64 bad;
+	int ret;
+
+	if (!c)
+		ST_SKIP("no NVMe controller");
+	ST_ASSERT(c->bd.blocks * c->bd.block_size >= NVME_TEST_BOUNCE_OFF + NVME_TEST_BOUNCE_LEN,
+		  "disk too small");
+	pages = page_alloc(3);
+	ST_ASSERT(pages, "no memory");
+	live = dma_debug_live(c->dev);
+	for (i = 0; i < ARRAY_SIZE(shape); i++) {
+		segs[i].buf = pages + 2 * i * PAGE_SIZE + shape[i].page_off;
+		segs[i].len = shape[i].len;
+	}
+	lba = NVME_TEST_BOUNCE_OFF / c->bd.block_size;
+	bounced = c->stats.bounced;
+
+	clear_segs(segs, ARRAY_SIZE(segs));
+	ret = blockdev_rw(&c->bd, false, lba, segs, ARRAY_SIZE(segs));
+	bad = check_segs(segs, ARRAY_SIZE(segs), NVME_TEST_BOUNCE_OFF, false);
+	if (ret || bad >= 0) {
+		page_free(pages);
+		ST_FAILF("misaligned read: error %d, first wrong byte +%lld", ret, (long long)bad);
+	}
+	r = write_read_restore(ctx, &c->bd, segs, ARRAY_SIZE(segs), NVME_TEST_BOUNCE_OFF);
+	page_free(pages);
+	if (r != ST_PASS)
+		return r;
+	ST_ASSERT(c->stats.bounced == bounced + 5, "%llu requests bounced, want 5",
+		  (unsigned long long)(c->stats.bounced - bounced));
+	ST_ASSERT(dma_debug_live(c->dev) == live, "live DMA records %u, before %u",
+		  dma_debug_live(c->dev), live);
+	return ST_PASS;
+}
+
+/* 64 KiB in 16 page-sized segments, none adjacent: one command with a PRP list. */
+SELFTEST(nvme, prp_list)
+{
+	struct nvme_ctrl *c = test_ctrl();
+	struct blk_seg segs[16];
+	u64 lists, cmds, bounced, lba;
+	unsigned int live, i;
+	enum st_result r;
+	u8 *pages;
+	s64 bad;
+	int ret;
+
+	if (!c)
+		ST_SKIP("no NVMe controller");
+	ST_ASSERT(c->bd.blocks * c->bd.block_size >= NVME_TEST_LIST_OFF + NVME_TEST_LIST_LEN,
+		  "disk too small");
+	ST_ASSERT(c->max_xfer >= NVME_TEST_LIST_LEN, "MDTS allows only %llu bytes",
+		  (unsigned long long)c->max_xfer);
+	pages = page_alloc(5);
+	ST_ASSERT(pages, "no memory");
+	live = dma_debug_live(c->dev);
+	for (i = 0; i < ARRAY_SIZE(segs); i++) {
+		/* Every other page, in reverse: contiguous neither in memory nor in order. */
+		segs[i].buf = pages + (30 - 2 * i) * PAGE_SIZE;
+		segs[i].len = PAGE_SIZE;
+	}
+	lba = NVME_TEST_LIST_OFF / c->bd.block_size;
+	lists = c->stats.prp_lists;
+	cmds = c->stats.cmds;
+	bounced = c->stats.bounced;
+
+	clear_segs(segs, ARRAY_SIZE(segs));
+	ret = blockdev_rw(&c->bd, false, lba, segs, ARRAY_SIZE(segs));
+	bad = check_segs(segs, ARRAY_SIZE(segs), NVME_TEST_LIST_OFF, false);
+	if (ret || bad >= 0) {
+		page_free(pages);
+		ST_FAILF("64 KiB read: error %d, first wrong byte +%lld", ret, (long long)bad);
+	}
+	if (c->stats.cmds != cmds + 1 || c->stats.prp_lists != lists + 1) {
+		page_free(pages);
+		ST_FAILF("64 KiB read took %llu commands, %llu PRP lists; want 1 and 1",
+			 (unsigned long long)(c->stats.cmds - cmds),
+			 (unsigned long long)(c->stats.prp_lists - lists));
+	}
+	r = write_read_restore(ctx, &c->bd, segs, ARRAY_SIZE(segs), NVME_TEST_LIST_OFF);
+	page_free(pages);
+	if (r != ST_PASS)
+		return r;
+	ret = blockdev_flush(&c->bd);
+	ST_ASSERT(ret == 0, "flush: %d", ret);
+	ST_ASSERT(c->stats.prp_lists == lists + 5, "%llu commands used a PRP list, want 5",
+		  (unsigned long long)(c->stats.prp_lists - lists));
+	ST_ASSERT(c->stats.bounced == bounced, "a conforming request was bounced");
+	ST_ASSERT(dma_debug_live(c->dev) == live, "live DMA records %u, before %u",
+		  dma_debug_live(c->dev), live);
+	return ST_PASS;
+}
+
+/*
+ * Blocks beyond the namespace, sent straight to the driver (blockdev_rw
+ * would refuse them): the device answers LBA Out of Range, the driver
+ * returns -ERANGE, unmaps, and keeps working.
+ */
+SELFTEST(nvme, error_status)
+{
+	struct nvme_ctrl *c = test_ctrl();
+	struct blk_seg seg;
+	unsigned int live;
+	u64 errors;
+	u8 *page;
+	int ret;
+
+	if (!c)
+		ST_SKIP("no NVMe controller");
+	page = page_alloc(1);
+	ST_ASSERT(page, "no memory");
+	live = dma_debug_live(c->dev);
+	errors = c->stats.errors;
+	seg.buf = page;
+	seg.len = c->bd.block_size;
+	c->last_error_dw3 = 0;
+	ret = c->bd.ops->rw(&c->bd, false, c->bd.blocks, &seg, 1);
+	if (ret != -ERANGE || FIELD_GET(NVME_CQE3_SCT, c->last_error_dw3) != NVME_SCT_GENERIC ||
+	    FIELD_GET(NVME_CQE3_SC, c->last_error_dw3) != NVME_SC_LBA_RANGE) {
+		page_free(page);
+		ST_FAILF("read of LBA %llu: error %d, status 0x%08x; want -ERANGE, LBA Out of Range",
+			 (unsigned long long)c->bd.blocks, ret, c->last_error_dw3);
+	}
+	/* Two blocks that straddle the end, written: refused too, nothing changes. */
+	seg.len = 2 * c->bd.block_size;
+	ret = c->bd.ops->rw(&c->bd, true, c->bd.blocks - 1, &seg, 1);
+	if (ret != -ERANGE) {
+		page_free(page);
+		ST_FAILF("write across the end: error %d, want -ERANGE", ret);
+	}
+	ST_ASSERT(dma_debug_live(c->dev) == live, "live DMA records %u after the errors, before %u",
+		  dma_debug_live(c->dev), live);
+	ST_ASSERT(c->stats.errors == errors + 2, "%llu errors counted, want 2",
+		  (unsigned long long)(c->stats.errors - errors));
+	/* Still usable. */
+	seg.len = c->bd.block_size;
+	ret = blockdev_rw(&c->bd, false, 0, &seg, 1);
+	if (ret || check_segs(&seg, 1, 0, false) >= 0) {
+		page_free(page);
+		ST_FAILF("read of LBA 0 after the errors: %d or wrong data", ret);
+	}
+	page_free(page);
+	ST_ASSERT(dma_debug_live(c->dev) == live, "live DMA records %u, before %u",
+		  dma_debug_live(c->dev), live);
+	return ST_PASS;
+}
+
+/*
+ * A command the controller never sees (its doorbell is not rung, a
+ * self-test hook): -ETIMEDOUT after the bound, the controller reset, the
+ * buffers unmapped, and the next request works.
+ */
+SELFTEST(nvme, timeout_recovers)
+{
+	struct nvme_ctrl *c = test_ctrl();
+	u64 timeouts, resets, saved;
+	struct blk_seg seg;
+	unsigned int live;
+	u8 *page;
+	int ret;
+
+	if (!c)
+		ST_SKIP("no NVMe controller");
+	page = page_alloc(1);
+	ST_ASSERT(page, "no memory");
+	live = dma_debug_live(c->dev);
+	timeouts = c->stats.timeouts;
+	resets = c->stats.resets;
+	seg.buf = page;
+	seg.len = PAGE_SIZE;
+	saved = c->io_timeout_us;
+	c->io_timeout_us = 100000;
+	c->test_drop_doorbells = 1;
+	ret = blockdev_rw(&c->bd, false, 0, &seg, 1);
+	c->io_timeout_us = saved;
+	c->test_drop_doorbells = 0;
+	if (ret != -ETIMEDOUT) {
+		page_free(page);
+		ST_FAILF("read with its doorbell withheld: %d, want -ETIMEDOUT", ret);
+	}
+	ST_ASSERT(c->stats.timeouts == timeouts + 1 && c->stats.resets == resets + 1,
+		  "timeouts +%llu, resets +%llu; want 1 and 1",
+		  (unsigned long long)(c->stats.timeouts - timeouts),
+		  (unsigned long long)(c->stats.resets - resets));
+	ST_ASSERT(!c->dead, "the controller was given up after the reset");
+	ST_ASSERT(dma_debug_live(c->dev) == live, "live DMA records %u after the timeout, before %u",
+		  dma_debug_live(c->dev), live);
+	memset(page, 0, PAGE_SIZE);
+	ret = blockdev_rw(&c->bd, false, 0, &seg, 1);
+	if (ret || check_segs(&seg, 1, 0, false) >= 0) {
+		page_free(page);
+		ST_FAILF("read after the reset: %d or wrong data", ret);
+	}
+	page_free(page);
+	ST_ASSERT(dma_debug_live(c->dev) == live, "live DMA records %u, before %u",
+		  dma_debug_live(c->dev), live);
+	return ST_PASS;
+}
+
+/* Completions arrive by INTx: the handler runs and finds them. */
+SELFTEST(nvme, completion_interrupt)
+{
+	struct nvme_ctrl *c = test_ctrl();
+	unsigned long taken;
+	struct blk_seg seg;
+	unsigned int live;
+	u64 irqs;
+	u8 *page;
+	int ret;
+
+	if (!c)
+		ST_SKIP("no NVMe controller");
+	if (!c->intid && c->irq_lost)
+		ST_FAILF("the completion interrupt was given up (reported above)");
+	if (!c->intid)
+		ST_SKIP("completion is polled (no INTx line of its own)");
+	page = page_alloc(0);
+	ST_ASSERT(page, "no memory");
+	live = dma_debug_live(c->dev);
+	taken = irq_count(c->intid);
+	irqs = c->stats.irqs;
+	seg.buf = page;
+	seg.len = PAGE_SIZE;
+	ret = blockdev_rw(&c->bd, false, NVME_TEST_IRQ_OFF / c->bd.block_size, &seg, 1);
+	ret = ret ? ret : check_segs(&seg, 1, NVME_TEST_IRQ_OFF, false) >= 0 ? -EIO : 0;
+	page_free(page);
+	ST_ASSERT(ret == 0, "read: %d", ret);
+	ST_ASSERT(irq_count(c->intid) > taken && c->stats.irqs > irqs,
+		  "INTID %u taken %lu times, %llu with completions, during the read", c->intid,
+		  irq_count(c->intid) - taken, (unsigned long long)(c->stats.irqs - irqs));
+	ST_ASSERT(c->intid, "the line was given up during the read");
+	ST_ASSERT(dma_debug_live(c->dev) == live, "live DMA records %u, before %u",
+		  dma_debug_live(c->dev), live);
+	return ST_PASS;
+}
