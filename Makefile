@@ -11,6 +11,8 @@ V ?= 0
 DEBUG ?= 0
 PLATFORM ?= qemu
 HOST_CC ?= gcc
+FUZZ_CC ?= clang
+FUZZ_TIME ?= 300
 QEMU ?= qemu-system-aarch64
 
 VALID_PLATFORM := qemu board
@@ -59,6 +61,8 @@ BENCH_ALLOC := $(O)/tools/bench/bench_alloc
 BENCH_IOVA := $(O)/tools/bench/bench_iova
 FW_OBJS := $(patsubst %,$(O)/fw/%.o,$(sort $(FW_SRCS)))
 BUILTIN_DTB := $(O)/dts/qemu-virt.dtb
+FUZZ := $(O)/fuzz/fuzz_dtb
+FUZZ_SEEDS := $(O)/fuzz/seeds/.done
 
 OPT := $(if $(filter 1,$(DEBUG)),-Og -DDEBUG,-O2)
 PLATFORM_DEFS := $(if $(filter qemu,$(PLATFORM)),-DCONFIG_QEMU,)
@@ -88,7 +92,7 @@ FW_LDFLAGS := -pie --no-dynamic-linker -z norelro -z noexecstack --build-id=none
 
 # --- top-level targets -----------------------------------------------------
 .PHONY: all run test test-host test-qemu setup clean help compile_commands.json \
-	format check-format tools overlays bench
+	format check-format tools overlays bench fuzz check
 all: $(O)/Image $(O)/firmware.elf
 
 help:
@@ -96,12 +100,14 @@ help:
 	@echo '  all (default)   build $(O)/Image and $(O)/firmware.elf'
 	@echo '  run             boot the Image in QEMU virt (SMMUv3, GICv3, edu)'
 	@echo '  debug           as run, stopped at reset for gdb on port $(GDB_PORT) (GDB_PORT=...)'
-	@echo '  test            host unit tests + QEMU boot runs; ends "N passed, N failed"'
+	@echo '  test            host unit tests, a bounded fuzz run, check, QEMU runs; ends "N passed, N failed"'
 	@echo '  test-host       host unit tests only'
 	@echo '  test-qemu       QEMU runs only'
 	@echo '  setup           install the toolchain, QEMU 10, libfdt (idempotent)'
 	@echo '  bench           allocator instruction counts (callgrind) against the targets'
 	@echo '  tools           $(O)/tools/dtbcheck: check the memory map and pools of a .dtb on the host'
+	@echo '  fuzz            libFuzzer on the DT parsing for FUZZ_TIME=$(FUZZ_TIME) s; crashes kept in $(O)/fuzz/'
+	@echo '  check           cppcheck + clang-tidy over the firmware sources; fails on any finding'
 	@echo '  compile_commands.json, format, check-format, clean'
 	@echo 'Options: CROSS_COMPILE=$(CROSS_COMPILE) O=$(O) V=0|1 DEBUG=0|1 PLATFORM=qemu|board'
 
@@ -128,7 +134,7 @@ $(BOARD_ELF): FORCE | $(SETUP_STAMP)
 		SYSROOT_OVERRIDE=$(SYSROOT) all
 FORCE:
 
-test: all $(SHIM) host-tests-built $(BOARD_ELF) $(DTBCHECK) $(OVERLAYS)
+test: all $(SHIM) host-tests-built $(BOARD_ELF) $(DTBCHECK) $(OVERLAYS) $(FUZZ) $(FUZZ_SEEDS)
 	$(Q)python3 tests/run_tests.py --build $(O)
 
 test-host: host-tests-built
@@ -139,7 +145,7 @@ test-qemu: all $(SHIM) $(DTBCHECK) $(OVERLAYS) host-tests-built $(BOARD_ELF)
 
 clean:
 	rm -rf $(O)/fw $(O)/tests $(O)/dts $(O)/Image $(O)/firmware.elf $(O)/linker.lds $(O)/qemu \
-		$(O)/tools $(O)/board
+		$(O)/tools $(O)/board $(O)/fuzz
 
 # --- firmware image --------------------------------------------------------
 $(O)/fw/%.c.o: %.c | $(SETUP_STAMP)
@@ -190,6 +196,44 @@ $(DTBCHECK): $(DTBCHECK_SRCS) | $(SETUP_STAMP)
 		-Iinclude -MMD -MP -o $@ $(DTBCHECK_SRCS) -lfdt
 -include $(DTBCHECK).d
 
+# --- fuzzing: the DT parsing under libFuzzer (tools/fuzz/, README "Hardening") ---
+# The same sources as dtbcheck plus the PCI host and interrupt DT code, built
+# with Debian's clang; seeds are every DTB the tree builds (tools/fuzz/seeds.sh).
+FUZZ_SRCS := tools/fuzz/fuzz_dtb.c tools/fuzz/dtb_path.c mm/memmap.c mm/dt_dma.c lib/dt.c \
+	lib/fmt.c drivers/pci/pci_dt.c drivers/irq/irq_dt.c
+FUZZ_HDRS := $(wildcard include/*.h include/*/*.h drivers/pci/*.h drivers/irq/*.h tools/fuzz/*.h)
+$(FUZZ): $(FUZZ_SRCS) $(FUZZ_HDRS) | $(SETUP_STAMP)
+	$(call say,FUZZCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) -std=gnu11 -O1 -g -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
+		-DHOST_TEST -Iinclude -Idrivers/irq -Idrivers/pci -o $@ $(FUZZ_SRCS) -lfdt
+$(FUZZ_SEEDS): tools/fuzz/seeds.sh $(wildcard tests/fixtures/dt/*.dts dts/*.dts tests/qemu/*.dts \
+		tests/fixtures/fuzz/*.dtb) \
+		$(OVERLAYS) | $(SETUP_STAMP)
+	$(call say,SEEDS,$(dir $@))
+	$(Q)sh tools/fuzz/seeds.sh $(O) $(dir $@)
+	$(Q)touch $@
+# make fuzz also seeds from the DTBs the QEMU runs left in $(O)/qemu/.
+fuzz: $(FUZZ) $(OVERLAYS) | $(SETUP_STAMP)
+	$(Q)sh tools/fuzz/seeds.sh $(O) $(O)/fuzz/seeds-all --qemu-runs
+	$(Q)python3 tools/fuzz/run.py --build $(O) --time $(FUZZ_TIME) --seeds $(O)/fuzz/seeds-all
+
+# --- static analysis: cppcheck + clang-tidy (scripts/check.py, .clang-tidy) ---
+# Every C file of the image must stay clean. CHECK_EXCLUDE (patterns such as
+# drivers/foo/%) may leave a directory out while its owner fixes findings.
+CHECK_EXCLUDE :=
+CHECK_SRCS = $(filter-out $(CHECK_EXCLUDE),$(filter %.c,$(sort $(FW_SRCS))))
+# The image's flags for clang (aarch64): its own builtin headers in place of
+# GCC's, no dependency files, warnings reported as findings.
+CLANG_INCLUDE = $(shell clang -print-resource-dir)/include
+check: export CHECK_CFLAGS = --target=aarch64-linux-gnu \
+	$(filter-out -MMD -MP -Werror,$(subst $(CC_INCLUDE),$(CLANG_INCLUDE),$(FW_CFLAGS)))
+check: export CPPCHECK_FLAGS = -Iinclude -Ilib/include -D__aarch64__=1 -D__GNUC__=12 \
+	$(PLATFORM_DEFS) -DFW_VERSION='"check"'
+check: | $(SETUP_STAMP) $(LIBFDT)
+	$(Q)python3 scripts/check.py --log $(O)/check.log $(CHECK_SRCS)
+
 # --- DT overlays for the QEMU runs (dts/*.dtso) -----------------------------
 overlays: $(OVERLAYS)
 $(O)/dts/%.dtbo: dts/%.dtso | $(SETUP_STAMP)
@@ -211,8 +255,8 @@ $(BENCH_IOVA): tools/bench/bench_iova.c mm/iova.c mm/buddy.c include/mm/iova.h \
 	$(Q)$(HOST_CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude -o $@ \
 		tools/bench/bench_iova.c mm/iova.c mm/buddy.c
 bench: $(BENCH_ALLOC) $(BENCH_IOVA) all $(OVERLAYS) $(DTBCHECK)
-	$(Q)python3 tests/qemu/run.py --build $(O) bench; st=$$?; \
-		grep '^bench:' $(O)/qemu/bench.log; \
+	$(Q)python3 tests/qemu/run.py --build $(O) bench bench-blk; st=$$?; \
+		grep -h '^bench:' $(O)/qemu/bench.log $(O)/qemu/bench-blk.log; \
 		python3 scripts/bench.py --bin $(BENCH_ALLOC) --iova-bin $(BENCH_IOVA) \
 			--out $(O)/bench && exit $$st
 

@@ -12,8 +12,10 @@
 #include <console.h>
 #include <drivers/edu.h>
 #include <drivers/irq.h>
+#include <drivers/nvme.h>
 #include <drivers/pci.h>
 #include <drivers/smmu_v3.h>
+#include <drivers/virtio_blk.h>
 #include <dt.h>
 #include <errno.h>
 #include <layout.h>
@@ -21,6 +23,7 @@
 #include <mm/mmu.h>
 #include <platform.h>
 #include <selftest.h>
+#include <stack_protector.h>
 #include <string.h>
 
 #ifndef FW_VERSION
@@ -100,7 +103,11 @@ static void __noreturn finish(void)
 
 void boot_main(phys_addr_t dtb, unsigned int entry_el);
 
-void boot_main(phys_addr_t dtb, unsigned int entry_el)
+/*
+ * Never returns, and built without the stack protector: the guard changes
+ * under it (stack_protector_init()), so its own check would always fail.
+ */
+__attribute__((no_stack_protector)) void boot_main(phys_addr_t dtb, unsigned int entry_el)
 {
 	bool mapped = mmu_early_init(dtb);
 	const void *loader_fdt = (const void *)(uintptr_t)dtb;
@@ -135,6 +142,8 @@ void boot_main(phys_addr_t dtb, unsigned int entry_el)
 		boot_info.bootargs = NULL;
 
 	banner();
+	/* Seeded once the DT is chosen and the console up; nothing protected is live. */
+	stack_protector_init(boot_info.fdt);
 	if (problem) {
 		kprintf("dtb: loader's DTB at 0x%llx not used: %s%s%s; using the built-in DTB\n",
 			(unsigned long long)dtb, problem, err ? ": " : "",
@@ -159,5 +168,7 @@ void boot_main(phys_addr_t dtb, unsigned int entry_el)
 	if (smmu_init(boot_info.fdt, boot_info.bootargs))
 		selftest_boot_error("SMMU set-up failed (reported above)");
 	edu_init(boot_info.bootargs);
+	virtio_blk_init();
+	nvme_init();
 	finish();
 }

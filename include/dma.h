@@ -38,7 +38,8 @@ typedef unsigned int gfp_t;
 #define GFP_ATOMIC 0U
 
 #define DMA_MAPPING_ERROR (~(dma_addr_t)0)
-#define DMA_BIT_MASK(n) ((n) >= 64 ? ~0ULL : (1ULL << (n)) - 1)
+/* & 63: the same value for n < 64, and no shift by 64 even in the arm not taken. */
+#define DMA_BIT_MASK(n) ((n) >= 64 ? ~0ULL : (1ULL << ((n) & 63)) - 1)
 
 struct scatterlist {
 	phys_addr_t phys;

@@ -19,7 +19,7 @@ void mock_assert(const int result, const char *const expression, const char *con
 			__builtin_trap();      \
 	} while (0)
 #else
-#define fw_assert(cond) ((void)sizeof(cond)) /* not evaluated */
+#define fw_assert(cond) ((void)sizeof(!(cond))) /* not evaluated; any scalar */
 #endif
 
 #endif /* FW_ASSERT_H */

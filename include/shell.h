@@ -52,9 +52,9 @@ struct shell_cmd {
 	static const struct shell_cmd shell_cmd_##name_ __used                      \
 		__section(".shell_cmds." #name_) __aligned(8) = {                   \
 			.name = #name_,                                             \
-			.usage = usage_,                                            \
-			.help = help_,                                              \
-			.fn = fn_,                                                  \
+			.usage = (usage_),                                          \
+			.help = (help_),                                            \
+			.fn = (fn_),                                                \
 		}
 
 /* The registry (image only): every SHELL_CMD in the link, sorted by name. */

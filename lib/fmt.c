@@ -195,6 +195,8 @@ static void emit_signed(struct fmt_sink *sink, const struct fmt_spec *spec,
 
 	switch (spec->length) {
 	case LEN_CHAR:
+		/* %hhd: the value is a signed char (C11 7.21.6.1), sign and all. */
+		/* NOLINTNEXTLINE(bugprone-signed-char-misuse,cert-str34-c) */
 		v = (signed char)va_arg(*ap, int);
 		break;
 	case LEN_SHORT:
@@ -210,6 +212,8 @@ static void emit_signed(struct fmt_sink *sink, const struct fmt_spec *spec,
 		/* %zd takes the signed type of size_t's width: ptrdiff_t on every ABI we build for. */
 		v = (intmax_t)(ptrdiff_t)va_arg(*ap, size_t);
 		break;
+	/* One case per C type: intmax_t and ptrdiff_t are both long on LP64 only. */
+	/* NOLINTNEXTLINE(bugprone-branch-clone) */
 	case LEN_INTMAX:
 		v = va_arg(*ap, intmax_t);
 		break;
@@ -246,6 +250,8 @@ static void emit_unsigned(struct fmt_sink *sink, const struct fmt_spec *spec,
 	case LEN_LLONG:
 		v = va_arg(*ap, unsigned long long);
 		break;
+	/* One case per C type: size_t and uintmax_t are both unsigned long on LP64 only. */
+	/* NOLINTNEXTLINE(bugprone-branch-clone) */
 	case LEN_SIZE:
 		v = va_arg(*ap, size_t);
 		break;

@@ -303,6 +303,8 @@ static void collect_regions(void)
 			kind_append(r->kind, "reserved");
 	}
 	for (i = 0; i < mm->nr_rmem && i < (int)sizeof(rmem_keys) - 1; i++) {
+		/* i < nr_rmem <= MEMMAP_MAX_RMEM; cppcheck sees only the keys' bound */
+		/* cppcheck-suppress arrayIndexOutOfBounds */
 		const struct rmem *rm = &mm->rmem[i];
 
 		r = add_region(rm->base, rm->size, rm->name, rmem_keys[i]);
@@ -467,18 +469,18 @@ static int cmd_pools(int argc, char **argv)
 	const struct memmap *mm = dma_memmap();
 	int order[MEMMAP_MAX_RMEM];
 	unsigned int pools = 0;
-	int i, j, k;
+	int i, j, k, n = mm->nr_rmem;
 
 	(void)argv;
 	if (argc != 1)
 		return -EINVAL;
-	/* In address order (mm->rmem[] is in DT order). */
-	for (i = 0; i < mm->nr_rmem; i++) {
+	/* In address order (mm->rmem[] is in DT order); order[0..n) is filled below. */
+	for (i = 0; i < n; i++) {
 		for (j = i; j > 0 && mm->rmem[order[j - 1]].base > mm->rmem[i].base; j--)
 			order[j] = order[j - 1];
 		order[j] = i;
 	}
-	for (k = 0; k < mm->nr_rmem; k++) {
+	for (k = 0; k < n; k++) {
 		const struct rmem *rm = &mm->rmem[order[k]];
 		const struct dma_mem *m = pool_at(rm->base);
 		const struct swiotlb *s = dma_swiotlb_by_rmem(order[k]);

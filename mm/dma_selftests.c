@@ -55,7 +55,7 @@ static bool all_zero(const u8 *p, size_t n)
 
 #define NEED_DEV(var, path)                                                      \
 	struct device *var = device_get_dt(path);                                \
-	if (!var)                                                                \
+	if (!(var))                                                              \
 		ST_SKIP("no %s in this DT (boot with the pools overlay)", path)
 
 static u8 buf_a[8192] __aligned(64);

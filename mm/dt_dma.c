@@ -119,7 +119,7 @@ static int translate_up(struct dma_parse *p, int bus, u64 *addr, u64 *size,
 			int *where)
 {
 	struct dma_ranges dr;
-	u64 cb, pb, s, off;
+	u64 cb = 0, pb = 0, s = 0, off;
 	int cur, steps, ret, i;
 
 	cur = fdt_parent_offset(p->fdt, bus);
@@ -134,7 +134,15 @@ static int translate_up(struct dma_parse *p, int bus, u64 *addr, u64 *size,
 		if (ret == 0) {
 			for (i = 0; i < dr.n; i++) {
 				dma_range_entry(&dr, i, &cb, &pb, &s);
-				if (s && *addr >= cb && *addr - cb <= s - 1)
+				/*
+				 * An entry dma_get_ranges() drops (empty, or a side
+				 * that wraps past 2^64) covers nothing on the way up
+				 * either: through a wrapping parent side, the
+				 * translated window would wrap.
+				 */
+				if (!s || cb + (s - 1) < cb || pb + (s - 1) < pb)
+					continue;
+				if (*addr >= cb && *addr - cb <= s - 1)
 					break;
 			}
 			if (i == dr.n) {

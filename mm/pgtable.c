@@ -59,8 +59,16 @@ static u64 leaf_desc(unsigned int level, u64 pa, u64 attrs)
 static int walk(struct pgt_walk *w, u64 *table, unsigned int level, u64 va,
 		u64 end, u64 pa)
 {
-	u64 size = pgtable_level_size(level);
+	const bool commit = w->pass == PGT_COMMIT; /* constant for the whole walk */
+	u64 size;
 
+	/*
+	 * Never true: pgtable_map() checked page alignment, so level 3 always
+	 * takes a leaf, and the committing pass has every table it writes to.
+	 */
+	if (level >= PGTABLE_LEVELS || (!table && commit))
+		return -EINVAL;
+	size = pgtable_level_size(level);
 	while (va < end) {
 		unsigned int idx = (va >> level_shift(level)) % PGTABLE_ENTRIES;
 		u64 next = ALIGN_DOWN(va, size) + size; /* 0 at the top of 2^64 */
@@ -75,12 +83,12 @@ static int walk(struct pgt_walk *w, u64 *table, unsigned int level, u64 va,
 		} else if (desc & PTE_VALID) {
 			return -EEXIST;
 		} else if (can_be_leaf(level, va, pa, chunk_end)) {
-			if (w->pass == PGT_COMMIT)
+			if (commit)
 				table[idx] = leaf_desc(level, pa, w->attrs);
 		} else {
 			u64 *sub = NULL;
 
-			if (w->pass == PGT_COUNT) {
+			if (!commit) {
 				w->need++;
 			} else {
 				sub = w->reserved[w->next++];

@@ -53,10 +53,11 @@ qemu_major() {
 	qemu-system-aarch64 --version | sed -n 's/^QEMU emulator version \([0-9]*\).*/\1/p'
 }
 
-# 1. Plain Debian packages.
+# 1. Plain Debian packages. clang + libclang-rt-dev: the libFuzzer harness
+# (make fuzz, and make test's bounded run); clang-tidy, cppcheck: make check.
 PKGS="gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu device-tree-compiler
 libcmocka-dev libfdt-dev u-boot-qemu gcc make python3 ca-certificates valgrind
-gdb-multiarch"
+gdb-multiarch clang libclang-rt-dev clang-tidy cppcheck"
 MISSING=
 for p in $PKGS; do
 	have_pkg "$p" || MISSING="$MISSING $p"

@@ -7,6 +7,7 @@ anything failed.
 """
 import argparse
 import glob
+import importlib.util
 import os
 import re
 import signal
@@ -18,6 +19,11 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "qemu"))
 import run as qemu_run  # noqa: E402
+
+# The bounded fuzz run of `make test` (tools/fuzz/run.py): a fixed number of
+# executions from the seeds with a fixed -seed, so it does the same work
+# every time (about 25 s on two cores).
+FUZZ_TEST_RUNS = 5000
 
 
 def host_tests(build):
@@ -84,6 +90,38 @@ def tool_tests(build):
         npass += ok
         nfail += not ok
     return npass, nfail
+
+
+def fuzz_test(build):
+    """The DTB fuzzer (tools/fuzz/), bounded: any crash, hang or sanitizer
+    report fails it and leaves the input under BUILD/fuzz/."""
+    # tools/fuzz/run.py, by path: `run` is already tests/qemu/run.py.
+    spec = importlib.util.spec_from_file_location(
+        "fuzz_run", os.path.join(os.path.dirname(HERE), "tools", "fuzz", "run.py"))
+    fuzz_run = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fuzz_run)
+    ok, summary, details = fuzz_run.run(build, os.path.join(build, "fuzz", "seeds"),
+                                        runs=FUZZ_TEST_RUNS)
+    print("fuzz: fuzz_dtb       %s (%s)" % ("PASS" if ok else "FAIL", summary), flush=True)
+    if details:
+        print("  | " + details.replace("\n", "\n  | "))
+    return int(ok), int(not ok)
+
+
+def check_test(build):
+    """`make check` (cppcheck + clang-tidy) as one test: no finding passes."""
+    # MAKEFLAGS from `make test` carries the caller's variables (SETUP_STAMP...).
+    p = subprocess.run(["make", "--no-print-directory", "O=" + build, "check"],
+                       stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    out = p.stdout + p.stderr
+    m = re.search(r"^check: (cppcheck \+ clang-tidy, .*)$", out, re.M)
+    summary = m.group(1) if m else "no summary line from make check"
+    ok = p.returncode == 0 and m is not None
+    print("check: static         %s (%s)" % ("PASS" if ok else "FAIL", summary), flush=True)
+    if not ok:
+        for line in out.splitlines()[-30:]:
+            print("  | " + line)
+    return int(ok), int(not ok)
 
 
 def free_port():
@@ -184,6 +222,11 @@ def main():
         print("host unit tests: %d passed, %d failed\n" % (p, f))
         npass += p
         nfail += f
+    if not a.host_only and not a.qemu_only:
+        for test in (fuzz_test, check_test):
+            p, f = test(a.build)
+            npass += p
+            nfail += f
     if not a.host_only:
         p, f = tool_tests(a.build)
         npass += p

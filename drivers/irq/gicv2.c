@@ -130,8 +130,9 @@ static u32 cpu_target_byte(void)
 		m = mmio_read32(v2.dist + GICD_ITARGETSR(i));
 		m |= m >> 16;
 		m |= m >> 8;
-		if (m & 0xff)
-			return m & 0xff;
+		m &= 0xff;
+		if (m)
+			return m;
 	}
 	return 0;
 }

@@ -170,7 +170,7 @@ static int parse_ranges(const struct parse *p, int node, struct pci_host_dt *h)
 			report(p, node,
 			       "ranges entry %d (%s): bus addresses 0x%llx..0x%llx reach past 4 GiB; dropped",
 			       i, space_name(space), (unsigned long long)pci,
-			       (unsigned long long)(pci + (size - 1)));
+			       (unsigned long long)pci + (size - 1));
 			continue;
 		}
 		ret = dt_translate(p->fdt, node, cpu, &pa);
@@ -178,6 +178,13 @@ static int parse_ranges(const struct parse *p, int node, struct pci_host_dt *h)
 			report(p, node,
 			       "ranges entry %d (%s): CPU address 0x%llx is not translated by the parent buses (error %d); dropped",
 			       i, space_name(space), (unsigned long long)cpu, ret);
+			continue;
+		}
+		/* The parent buses' ranges may move the window up to 2^64. */
+		if (pa + (size - 1) < pa) {
+			report(p, node,
+			       "ranges entry %d (%s): CPU addresses 0x%llx.. (size 0x%llx) wrap past 2^64 after translation; dropped",
+			       i, space_name(space), (unsigned long long)pa, (unsigned long long)size);
 			continue;
 		}
 		if (h->nr_windows == PCI_HOST_MAX_WINDOWS) {

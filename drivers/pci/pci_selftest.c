@@ -26,7 +26,7 @@
 	struct pci_dev *var = pci_find(EDU_VENDOR, EDU_DEVICE, NULL);           \
 	if (!pci_host_get(0))                                                   \
 		ST_SKIP("no pci-host-ecam-generic host in this DT");            \
-	if (!var)                                                               \
+	if (!(var))                                                             \
 		ST_SKIP("no edu (1234:11e8) function: run QEMU with -device edu")
 
 /* The host window BAR @b sits in, or NULL. */

@@ -106,3 +106,31 @@ HOST_TEST_shell_CFLAGS :=
 HOST_TESTS += ns16550
 HOST_TEST_ns16550_SRCS := drivers/serial/ns16550.c
 HOST_TEST_ns16550_CFLAGS :=
+
+# drivers/nvme/nvme_lib.c: the PRP rule and PRP lists, status codes and their
+# errnos, queue index/phase arithmetic, doorbell offsets, Identify parsing.
+HOST_TESTS += nvme_lib
+HOST_TEST_nvme_lib_SRCS := drivers/nvme/nvme_lib.c lib/fmt.c
+HOST_TEST_nvme_lib_CFLAGS :=
+
+# drivers/virtio/virtio_ring.c: split virtqueue layout, chains, free list,
+# index wrap, bad used elements, and the barriers' places (observed by the test).
+HOST_TESTS += virtio_ring
+HOST_TEST_virtio_ring_SRCS := drivers/virtio/virtio_ring.c
+HOST_TEST_virtio_ring_CFLAGS :=
+
+# drivers/virtio/virtio_cfg.c: virtio PCI capabilities (QEMU's layout and
+# broken ones), doorbell offsets, feature negotiation.
+HOST_TESTS += virtio_cfg
+HOST_TEST_virtio_cfg_SRCS := drivers/virtio/virtio_cfg.c lib/fmt.c
+HOST_TEST_virtio_cfg_CFLAGS :=
+
+# tools/fuzz/dtb_path.c: the DTB fuzzer's whole path (memmap, dt_dma,
+# irq_dt, pci_dt) on every fixture, the problems it found
+# (tests/fixtures/dt/fuzz-*.dts) and its kept inputs (tests/fixtures/fuzz/).
+HOST_TESTS += fuzz_dtb
+HOST_TEST_fuzz_dtb_SRCS := tools/fuzz/dtb_path.c mm/memmap.c mm/dt_dma.c lib/dt.c lib/fmt.c \
+	drivers/pci/pci_dt.c drivers/irq/irq_dt.c tests/host/fixture.c
+HOST_TEST_fuzz_dtb_CFLAGS := -Idrivers/irq -Idrivers/pci -Itools/fuzz \
+	-DFUZZ_FIXTURE_DIR='"$(abspath tests/fixtures/fuzz)"'
+HOST_TEST_fuzz_dtb_DTBS := $(patsubst tests/fixtures/dt/%.dts,%,$(wildcard tests/fixtures/dt/*.dts))

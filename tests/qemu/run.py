@@ -126,7 +126,10 @@ def run_defs():
                               must=[r"DTB has no usable /memory node"]),
         "pools": dict(boot="kernel", devices=edu, overlay="qemu-virt-pools", expect="pass",
                       must=[r"selftest: PASS dma\.pools_from_dt",
-                            r"selftest: PASS dma\.bounce_restricted"]),
+                            r"selftest: PASS dma\.bounce_restricted",
+                            # every injection site reached (README "Fault injection")
+                            r"inject: coherent [1-9]\d* points? \(\d+ taken by a fallback pool\), "
+                            r"iova [1-9]\d*, pgtable [1-9]\d*, bounce [1-9]\d*: all recovered"]),
         "noncoherent": dict(boot="kernel", devices=edu2, overlay="qemu-virt-noncoherent",
                             noncoherent_pcie=True, expect="pass",
                             must=[r"selftest: PASS dma\.pools_from_dt"] + smmu_must),
@@ -155,7 +158,9 @@ def run_defs():
                                    must=[r"selftest: PASS edu\.streaming_roundtrip",
                                          r"selftest: PASS edu\.coherent_roundtrip"]),
         # NVMe (always DMAs through the SMMU when there is one), then without the SMMU.
-        "nvme": dict(boot="kernel", expect="pass", disks=[dict(kind="nvme", size=1 << 20)],
+        # Ends at the console: `nvme` shows the controller after the self-tests.
+        "nvme": dict(boot="kernel", expect="pass-console", append="", console=["nvme"],
+                     disks=[dict(kind="nvme", size=1 << 20)],
                      must=[r"nvme0: 0000:00:\d\d\.0 1b36:0010 NVMe \d\.\d, \"QEMU NVMe Ctrl\" "
                            r"serial fwtest0 .*completion interrupt INTID \d+, behind the SMMU",
                            r"blk: nvme0n1: 2048 blocks of 512 bytes \(1 MiB\)",
@@ -163,7 +168,14 @@ def run_defs():
                            r"selftest: PASS nvme\.prp_rule_violation",
                            r"selftest: PASS nvme\.error_status",
                            r"selftest: PASS nvme\.timeout_recovers",
-                           r"selftest: PASS nvme\.completion_interrupt"]),
+                           r"selftest: PASS nvme\.completion_interrupt",
+                           r"fw> nvme\nnvme0: 0000:00:\d\d\.0 1b36:0010 \"QEMU NVMe Ctrl\" "
+                           r"serial fwtest0 .*\n  CAP 0x[0-9a-f]{16}: MQES \d+, .*\n"
+                           r"  interrupt: INTx, INTID \d+: \d+ taken, \d+ with completions, "
+                           r"0 not ours\n  admin queue 0: 32 entries, .*\n  I/O queue 1: 32 "
+                           r"entries, .*\n  nvme0n1: namespace 1, LBA format 0, 2048 blocks of "
+                           r"512 bytes \(1 MiB\)\n  commands \d+, .* timeouts 1, resets 1, "
+                           r"lost interrupts 0\n"]),
         "nvme-nosmmu": dict(boot="kernel", machine="virt,gic-version=3", expect="pass",
                             disks=[dict(kind="nvme", size=1 << 20)],
                             must=[r"nvme0: .* serial fwtest0 .*direct DMA",
@@ -185,6 +197,7 @@ def run_defs():
                                  r"has 2048",
                                  r"error: blk: vblk0: read of 17 segments: 1\.\.16 allowed",
                                  r"error: blk: vblk0: read of 513 bytes: not a whole number",
+                                 r"selftest: PASS virtio\.blk_bound",
                                  r"selftest: PASS virtio\.blk_features",
                                  r"selftest: PASS virtio\.blk_ring_through_smmu",
                                  r"selftest: PASS virtio\.blk_completion_irq",
@@ -197,6 +210,37 @@ def run_defs():
                                  r"selftest: PASS virtio\.blk_dma_fault_recovers",
                                  r"DMA to IOVA 0xff80000 faulted in the SMMU: F_TRANSLATION",
                                  r"virtio-blk: vblk0: device reset and restarted"]),
+        # PCIe not coherent: the ring in Normal-NC memory, the data cleaned and
+        # invalidated around each request (unaligned segments: partial lines).
+        "virtio-blk-noncoherent": dict(boot="kernel", overlay="qemu-virt-noncoherent",
+                                       noncoherent_pcie=True, expect="pass",
+                                       disks=[dict(kind="virtio", size=1 << 20)],
+                                       must=[r"virtio-blk: 0000:00:\d\d\.0 vblk0: .*behind the SMMU",
+                                             r"blk: PASS write vblk0",
+                                             r"selftest: PASS virtio\.blk_ring_through_smmu",
+                                             r"selftest: PASS virtio\.blk_dma_fault_recovers"]),
+        # The blk console command on a virtio disk (after the boot self-tests).
+        "virtio-blk-console": dict(boot="kernel", expect="pass-console", append="",
+                                   disks=[dict(kind="virtio", size=1 << 20)],
+                                   console=["blk", "blk read vblk0 1", "blk read vblk0 0x7ff 1",
+                                            "blk read vblk0 2048", "blk read nosuch 0",
+                                            "blk read vblk0 x", "blk read vblk0 0 99",
+                                            "blk frob"],
+                                   must=[r"\nvblk0  1 MiB, 2048 blocks of 512 bytes, pci "
+                                         r"0000:00:02\.0\n  reads \d+ \(.*\), writes 2 "
+                                         r"\(20 KiB\), flushes 1, errors \d+\n",
+                                         r"\nvblk0: block 1\.\.1 \(byte 0x200\):\n"
+                                         r"00000200  1e 25 2c 33 3a 41 48 4f 56 5d 64 6b 72 79 "
+                                         r"80 87  \|\.%,3:AHOV\]dkry\.\.\|\n(0000[0-9a-f]{4} .*\n){31}",
+                                         r"\nvblk0: block 2047\.\.2047 \(byte 0xffe00\):\n",
+                                         r"blk read vblk0 2048\nerror: blk: vblk0: read of blocks "
+                                         r"2048\.\.2048: the device has 2048\nblk: failed: ERANGE",
+                                         r"blk: no block device 'nosuch'; devices: vblk0\n"
+                                         r"blk: failed: ENODEV",
+                                         r"blk: 'x' is not a block number\nusage: blk \[read "
+                                         r"<name> <lba> \[count\]\]",
+                                         r"blk: count '99' is not 1\.\.16\nusage: blk",
+                                         r"blk frob\nusage: blk"]),
         "virtio-blk-nosmmu": dict(boot="kernel", machine="virt,gic-version=3", expect="pass",
                                   disks=[dict(kind="virtio", size=1 << 20)],
                                   must=[r"virtio-blk: 0000:00:\d\d\.0 vblk0: .*direct DMA",
@@ -210,6 +254,16 @@ def run_defs():
                       append="selftest.exit selftest.only=cache.bench_clean,dma.bench_map,smmu.bench_map",
                       must=[r"selftest: PASS cache\.bench_clean", r"selftest: PASS dma\.bench_map",
                             r"selftest: PASS smmu\.bench_map"]),
+        # make bench only: the DMA layer's share of a block request, per driver.
+        "bench-blk": dict(boot="kernel", expect="pass", extra=["-icount", "shift=0"], bench=True,
+                          disks=[dict(kind="virtio", size=1 << 20, must_write=False),
+                                 dict(kind="nvme", size=1 << 20, must_write=False)],
+                          append="selftest.exit selftest.only=blk.bench_dma",
+                          must=[r"bench: blk_dma vblk0 size=4096 ",
+                                r"bench: blk_dma vblk0 size=65536 ",
+                                r"bench: blk_dma nvme0n1 size=4096 ",
+                                r"bench: blk_dma nvme0n1 size=65536 ",
+                                r"selftest: PASS blk\.bench_dma"]),
         # The console, driven through the serial port: line editing, history,
         # every built-in command, bad input (see console_steps()).
         "console": dict(boot="kernel", devices=edu, overlay="qemu-virt-pools", append="",
@@ -259,7 +313,10 @@ def run_defs():
                         must=[r"stack-protector: warning: no entropy \(no /chosen/rng-seed",
                               r"selftest: PASS protect\.nomap_region_unmapped",
                               r"selftest: PASS protect\.stack_guard_seeded",
-                              r"selftest: PASS protect\.canary_in_frame"]),
+                              r"selftest: PASS protect\.canary_in_frame",
+                              # no fallback pool here: injected coherent failures fail the call
+                              r"inject: coherent [1-9]\d* points?, iova [1-9]\d*, "
+                              r"pgtable [1-9]\d*, bounce 0: all recovered"]),
         # A smashed canary (protect.stack_smash_detected) must end in a crash report.
         "smash": dict(boot="kernel", append="selftest.exit selftest.smash selftest.only=protect",
                       expect="crash",
@@ -322,7 +379,7 @@ def console_steps(build):
                    r"'\.' = RAM nothing claims \(\d+(\.\d)? MiB\)\n",
                    # To scale: the DTB at 0x48000000 is 128 MiB in, column 16.
                    r"\n  \|I\.{15}D\.+\w\.\wH+N\w\|\n",
-                   r"\n I  firmware image +0x0040200000  \d+ KiB +code data stacks\n",
+                   r"\n I  firmware image +0x0040200000  \d+(\.\d)? [KM]iB +code data stacks\n",
                    r"\n D  dtb +0x0048000000  \d+(\.\d)? KiB +from loader\n",
                    r"\n \w  dma-pool@50000000 +0x0050000000  1 MiB +pool no-map \(static\) +"
                    r"\[\.{10}\] +0% used 0 B of 1 MiB\n",
