@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""`make test`: host unit tests, then the QEMU runs; one closing line.
+"""`make test`: host unit tests, a bounded fuzz run, `make check`, then the
+QEMU runs; one closing line.
 
-Every cmocka test case counts as one test, every QEMU run as one test.
+Every cmocka test case counts as one test, every QEMU run as one test, the
+fuzz run and `make check` one each.
 The last line is "N passed, N failed"; the exit status is non-zero if
 anything failed.
 """
@@ -22,8 +24,8 @@ import run as qemu_run  # noqa: E402
 
 # The bounded fuzz run of `make test` (tools/fuzz/run.py): a fixed number of
 # executions from the seeds with a fixed -seed, so it does the same work
-# every time (about 25 s on two cores).
-FUZZ_TEST_RUNS = 5000
+# every time (about 20-25 s on two cores).
+FUZZ_TEST_RUNS = 15000
 
 
 def host_tests(build):
