@@ -104,7 +104,7 @@ help:
 	@echo '  test-host       host unit tests only'
 	@echo '  test-qemu       QEMU runs only'
 	@echo '  setup           install the toolchain, QEMU 10, libfdt (idempotent)'
-	@echo '  bench           allocator instruction counts (callgrind) against the targets'
+	@echo '  bench           allocator instruction counts (host callgrind, AArch64 guest) against the targets'
 	@echo '  tools           $(O)/tools/dtbcheck: check the memory map and pools of a .dtb on the host'
 	@echo '  fuzz            libFuzzer on the DT parsing for FUZZ_TIME=$(FUZZ_TIME) s; crashes kept in $(O)/fuzz/'
 	@echo '  check           cppcheck + clang-tidy over the firmware sources; fails on any finding'
@@ -241,13 +241,13 @@ $(O)/dts/%.dtbo: dts/%.dtso | $(SETUP_STAMP)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(DTC) -q -@ -I dts -O dtb -o $@ $<
 
-# --- benchmarks: callgrind instruction counts of the host build ------------
-$(BENCH_ALLOC): tools/bench/bench_alloc.c mm/buddy.c mm/blockpool.c mm/dmapool.c include/mm/buddy.h \
-		include/mm/blockpool.h | $(SETUP_STAMP)
+# --- benchmarks: host build under callgrind, the image under QEMU -icount --
+$(BENCH_ALLOC): tools/bench/bench_alloc.c mm/buddy.c mm/blockpool.c mm/dmapool.c mm/alloc_trace.c \
+		include/mm/buddy.h include/mm/blockpool.h include/mm/alloc_trace.h | $(SETUP_STAMP)
 	$(call say,HOSTCC,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(HOST_CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude -o $@ \
-		tools/bench/bench_alloc.c mm/buddy.c mm/blockpool.c
+		tools/bench/bench_alloc.c mm/buddy.c mm/blockpool.c mm/alloc_trace.c
 $(BENCH_IOVA): tools/bench/bench_iova.c mm/iova.c mm/buddy.c include/mm/iova.h \
 		include/mm/buddy.h | $(SETUP_STAMP)
 	$(call say,HOSTCC,$@)
@@ -258,7 +258,7 @@ bench: $(BENCH_ALLOC) $(BENCH_IOVA) all $(OVERLAYS) $(DTBCHECK)
 	$(Q)python3 tests/qemu/run.py --build $(O) bench bench-blk; st=$$?; \
 		grep -h '^bench:' $(O)/qemu/bench.log $(O)/qemu/bench-blk.log; \
 		python3 scripts/bench.py --bin $(BENCH_ALLOC) --iova-bin $(BENCH_IOVA) \
-			--out $(O)/bench && exit $$st
+			--guest-log $(O)/qemu/bench.log --out $(O)/bench && exit $$st
 
 # --- host unit tests (tests/host/host.mk lists them) -----------------------
 HOST_TESTS :=

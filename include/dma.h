@@ -18,10 +18,13 @@
  *
  * Coherent memory comes from the device's own shared-dma-pool
  * (memory-region), else the linux,dma-default pool, else the
- * linux,cma-default pool, else firmware RAM; for a non-coherent device only
- * from memory the CPU maps Normal Non-cacheable (no-map pools, or the
- * firmware's NC pool). Allocations are zeroed and aligned to the next power
- * of two of their size in pages.
+ * linux,cma-default pool, else firmware RAM (coherent devices) or the
+ * firmware's Normal-NC pool (non-coherent ones). A non-coherent device's CPU
+ * view is always Normal Non-cacheable: no-map pools are mapped so; from a
+ * cacheable pool the returned pointer is a Normal-NC alias in the remap
+ * window (include/layout.h), not the linear address, and the handle is that
+ * of the pages. Allocations are zeroed and aligned to the next power of two
+ * of their size in pages.
  *
  * Misuse is reported on the console as "dma-debug: <device>: <what>" with
  * the handle (see dma_debug_errors()).

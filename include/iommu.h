@@ -64,6 +64,11 @@ struct iommu_domain {
 	bool iova_ready;		/* iova set up at the first mapping */
 	struct iova_domain iova;
 	const struct iommu_ops *ops;
+	/*
+	 * The IOMMU aborts every transaction of the devices pointing here
+	 * (iommu_detach_device()): the DMA layer refuses their mappings.
+	 */
+	bool blocked;
 	void *priv;			/* the driver's */
 	struct iommu_stats stats;
 };
@@ -79,6 +84,16 @@ struct iommu_domain {
  * through @d). The device must have no live mappings.
  */
 void iommu_attach_device(struct device *dev, struct iommu_domain *d);
+
+/*
+ * iommu_detach_device() - @dev sits behind an IOMMU that now aborts its
+ * transactions (no domain: a detached stream, or one the driver could not
+ * attach). Every later mapping or coherent allocation for @dev is refused
+ * with a dma-debug report naming the reason, instead of handing out an
+ * address the IOMMU would block. The device must have no live mappings;
+ * iommu_attach_device() undoes it.
+ */
+void iommu_detach_device(struct device *dev);
 
 /*
  * iommu_iova_to_phys() - what @iova translates to in @d's table.

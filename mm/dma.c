@@ -3,7 +3,9 @@
  * allocations, cache maintenance for non-coherent devices.
  *
  * The firmware's linear map is VA == PA, so a CPU pointer is its physical
- * address; dma-ranges then give the device's view.
+ * address; dma-ranges then give the device's view. The one exception is a
+ * coherent buffer of a non-coherent device taken from a cacheable pool: the
+ * CPU gets its Normal-NC alias in the remap window (mmu_remap_nc()).
  */
 #include <arch/cache.h>
 #include <bits.h>
@@ -11,6 +13,7 @@
 #include <layout.h>
 #include <mm/dma_cache.h>
 #include <mm/dma_internal.h>
+#include <mm/mmu.h>
 #include <mm/page_alloc.h>
 #include <string.h>
 
@@ -437,48 +440,105 @@ int dma_mapping_error(struct device *dev, dma_addr_t addr)
 
 /* --- coherent allocations ---------------------------------------------- */
 
-/* Whether memory from @m suits @dev: reachable within the coherent mask, CPU view right. */
-static bool mem_suits(const struct device *dev, const struct dma_mem *m, phys_addr_t pa,
-		      u64 size, dma_addr_t *dma)
+/* Whether memory at @pa suits @dev: reachable within the coherent mask. */
+static bool mem_suits(const struct device *dev, phys_addr_t pa, u64 size, dma_addr_t *dma)
 {
-	if (!dev->dma_coherent && m && !m->nc)
-		return false;
 	if (dev->iommu) /* the IOVA, not the physical address, must fit the mask */
 		return true;
 	return phys_to_dma(dev, pa, size, dma) && capable(dev, *dma, size, dev->coherent_dma_mask);
 }
 
-static void *alloc_from(struct device *dev, struct dma_mem *m, unsigned int order,
-			dma_addr_t *dma)
-{
-	u64 bytes = PAGE_SIZE << order;
-	phys_addr_t pa;
-
-	if (!m || (!dev->dma_coherent && !m->nc))
-		return NULL;
-	if (dma_mem_alloc(m, order, &pa))
-		return NULL;
-	if (!mem_suits(dev, m, pa, bytes, dma)) {
-		buddy_free(&m->buddy, pa);
-		return NULL;
-	}
-	return (void *)(uintptr_t)pa;
-}
-
 /* Give back pages of a coherent pool or of the firmware's RAM. Return: 0 or -EINVAL. */
-static int free_pages_of(void *cpu)
+static int free_pages_of(phys_addr_t pa)
 {
-	phys_addr_t pa = (uintptr_t)cpu;
 	struct dma_mem *m = dma_mem_of(pa);
 
-	return m ? buddy_free(&m->buddy, pa) : page_free(cpu);
+	return m ? buddy_free(&m->buddy, pa) : page_free((void *)(uintptr_t)pa);
+}
+
+/*
+ * The Normal-NC alias of [pa, pa + bytes), which the linear map has Normal
+ * WB (Linux arm64's DMA_DIRECT_REMAP: arch_dma_prep_coherent(), then a
+ * remap). Two mappings of one location with different cacheability are
+ * "mismatched memory attributes" (Arm ARM B2, "Mismatched memory
+ * attributes"; D8.18.3, "Cache maintenance requirements due to changing
+ * memory region attributes"): coherent only if no cached copy is left from
+ * the cacheable alias. So the linear alias is cleaned (a dirty line, say
+ * from a firmware borrower of a reusable pool, written back now and never
+ * later over what the device or the NC alias wrote) and invalidated to PoC
+ * before the NC alias exists, and nothing writes through it afterwards.
+ * Return: the alias, or NULL (reported unless the image has no window).
+ */
+static void *remap_nc(struct device *dev, phys_addr_t pa, u64 bytes)
+{
+	void *va;
+	int ret;
+
+	dcache_clean_inval_poc(pa, pa + bytes);
+	dma_barrier_complete(); /* out of the caches before the first NC access */
+	ret = mmu_remap_nc(pa, bytes, &va);
+	if (ret) {
+		if (ret != -ENODEV)
+			dma_debug_report(dev, "no Normal-NC alias for 0x%llx+%llu in the remap "
+					      "window: error %d", (unsigned long long)pa,
+					 (unsigned long long)bytes, ret);
+		return NULL;
+	}
+	return va;
+}
+
+/*
+ * Undo remap_nc(): unmap the alias (TLB invalidated), then discard the lines
+ * the CPU may have fetched speculatively through the linear alias while the
+ * buffer lived; they hold data older than what went through the NC alias
+ * and would be read by the next user of the linear map. Return: 0, -EINVAL.
+ */
+static int unremap_nc(struct device *dev, void *cpu, phys_addr_t pa, u64 bytes)
+{
+	u64 mapped;
+
+	if (mmu_remap_unmap(cpu, NULL, &mapped) || mapped != bytes) {
+		dma_debug_report(dev, "dma_free_coherent of %p: not the start of a %llu-byte "
+				      "remapped allocation", cpu, (unsigned long long)bytes);
+		return -EINVAL;
+	}
+	dcache_clean_inval_poc(pa, pa + bytes);
+	dma_barrier_complete(); /* no stale line left when the pages go back */
+	return 0;
+}
+
+/*
+ * 2^order pages from @m that suit @dev; *pa gets them. The CPU address is
+ * the linear one, or for a non-coherent device and a cacheable pool the
+ * Normal-NC alias. NULL if @m has no room, or its memory does not suit.
+ */
+static void *alloc_from(struct device *dev, struct dma_mem *m, unsigned int order,
+			phys_addr_t *pa, dma_addr_t *dma)
+{
+	u64 bytes = PAGE_SIZE << order;
+	void *cpu;
+
+	if (!m || dma_mem_alloc(m, order, pa))
+		return NULL;
+	if (!mem_suits(dev, *pa, bytes, dma)) {
+		buddy_free(&m->buddy, *pa);
+		return NULL;
+	}
+	if (dev->dma_coherent || m->nc)
+		return (void *)(uintptr_t)*pa;
+	cpu = remap_nc(dev, *pa, bytes);
+	if (!cpu)
+		buddy_free(&m->buddy, *pa);
+	return cpu;
 }
 
 void *dma_alloc_coherent(struct device *dev, size_t size, dma_addr_t *handle, gfp_t gfp)
 {
 	unsigned int order;
 	dma_addr_t dma = 0;
+	phys_addr_t pa = 0;
 	void *cpu = NULL;
+	bool zeroed = false;
 
 	(void)gfp;
 	if (!size) {
@@ -491,41 +551,44 @@ void *dma_alloc_coherent(struct device *dev, size_t size, dma_addr_t *handle, gf
 		return NULL;
 	}
 	if (dev->force_bounce) {
-		phys_addr_t tlb;
-
 		/* A restricted-dma-pool device's coherent memory is its pool too (Linux). */
 		if (!dev->dma_coherent) {
 			dma_debug_report(dev, "restricted-dma-pool is cacheable: no coherent memory "
 					      "for a non-coherent device");
 			return NULL;
 		}
-		if (swiotlb_alloc(dev->bounce, PAGE_SIZE << order, PAGE_SIZE << order, 0, &tlb)) {
+		if (swiotlb_alloc(dev->bounce, PAGE_SIZE << order, PAGE_SIZE << order, 0, &pa)) {
 			dma_debug_report(dev, "dma_alloc_coherent of %zu bytes failed: restricted pool "
 					      "%s full", size, dev->bounce->name);
 			return NULL;
 		}
-		if (!mem_suits(dev, NULL, tlb, PAGE_SIZE << order, &dma)) {
-			swiotlb_release(dev->bounce, tlb, NULL, NULL);
+		if (!mem_suits(dev, pa, PAGE_SIZE << order, &dma)) {
+			swiotlb_release(dev->bounce, pa, NULL, NULL);
 			dma_debug_report(dev, "dma_alloc_coherent: restricted pool %s at 0x%llx is out "
 					      "of reach (coherent mask 0x%llx)", dev->bounce->name,
-					 (unsigned long long)tlb,
+					 (unsigned long long)pa,
 					 (unsigned long long)dev->coherent_dma_mask);
 			return NULL;
 		}
-		cpu = (void *)(uintptr_t)tlb;
+		cpu = (void *)(uintptr_t)pa;
 	} else {
-		/* Own pool, then the default coherent pool, then CMA, then firmware RAM. */
+		/*
+		 * Own pool, then the default coherent pool, then CMA; then the
+		 * firmware's NC pool (non-coherent devices) or RAM (coherent ones).
+		 */
 		if (dev->mem)
-			cpu = alloc_from(dev, dev->mem, order, &dma);
+			cpu = alloc_from(dev, dev->mem, order, &pa, &dma);
 		if (!cpu && dma_default_mem != dev->mem)
-			cpu = alloc_from(dev, dma_default_mem, order, &dma);
+			cpu = alloc_from(dev, dma_default_mem, order, &pa, &dma);
 		if (!cpu && dma_cma_mem != dev->mem)
-			cpu = alloc_from(dev, dma_cma_mem, order, &dma);
+			cpu = alloc_from(dev, dma_cma_mem, order, &pa, &dma);
 		if (!cpu && !dev->dma_coherent)
-			cpu = alloc_from(dev, dma_nc_mem, order, &dma);
+			cpu = alloc_from(dev, dma_nc_mem, order, &pa, &dma);
 		if (!cpu && dev->dma_coherent) {
 			cpu = page_alloc(order);
-			if (cpu && !mem_suits(dev, NULL, (uintptr_t)cpu, PAGE_SIZE << order, &dma)) {
+			zeroed = true; /* page_alloc() zeroes */
+			pa = (uintptr_t)cpu;
+			if (cpu && !mem_suits(dev, pa, PAGE_SIZE << order, &dma)) {
 				page_free(cpu);
 				cpu = NULL;
 			}
@@ -538,36 +601,48 @@ void *dma_alloc_coherent(struct device *dev, size_t size, dma_addr_t *handle, gf
 		return NULL;
 	}
 	if (dev->iommu) {
-		dma = iommu_dma_map(dev, (uintptr_t)cpu, PAGE_SIZE << order, DMA_BIDIRECTIONAL);
+		dma = iommu_dma_map(dev, pa, PAGE_SIZE << order, DMA_BIDIRECTIONAL);
 		if (dma == DMA_MAPPING_ERROR) {
-			free_pages_of(cpu);
+			if (mmu_in_remap_window(cpu))
+				unremap_nc(dev, cpu, pa, PAGE_SIZE << order);
+			free_pages_of(pa);
 			return NULL;
 		}
 	}
-	memset(cpu, 0, PAGE_SIZE << order);
+	if (!zeroed)
+		memset(cpu, 0, PAGE_SIZE << order); /* through the NC alias if there is one */
 	*handle = dma;
-	dma_debug_add(dev, DBG_COHERENT, dma, size, (uintptr_t)cpu, DMA_BIDIRECTIONAL);
+	dma_debug_add(dev, DBG_COHERENT, dma, size, pa, DMA_BIDIRECTIONAL);
 	return cpu;
 }
 
 void dma_free_coherent(struct device *dev, size_t size, void *cpu, dma_addr_t handle)
 {
+	bool alias = mmu_in_remap_window(cpu);
 	phys_addr_t pa = (uintptr_t)cpu, hpa;
+	u64 bytes = PAGE_SIZE << buddy_order_of(size);
 
 	if (!dma_debug_remove(dev, DBG_COHERENT, handle, size, DMA_BIDIRECTIONAL,
 			      "dma_free_coherent"))
 		return;
+	if (alias && mmu_remap_phys(cpu, &pa)) {
+		dma_debug_report(dev, "dma_free_coherent: CPU address %p is not mapped (handle "
+				      "0x%llx)", cpu, (unsigned long long)handle);
+		return;
+	}
 	if (!dma_to_phys(dev, handle, size, &hpa) || hpa != pa) {
 		dma_debug_report(dev, "dma_free_coherent: CPU address %p does not match handle 0x%llx",
 				 cpu, (unsigned long long)handle);
 		return;
 	}
-	if (dev->iommu && iommu_dma_unmap(dev, handle, PAGE_SIZE << buddy_order_of(size)))
+	if (dev->iommu && iommu_dma_unmap(dev, handle, bytes))
 		return; /* not invalidated: the memory must stay out of use */
 	if (dev->force_bounce && swiotlb_owns(dev->bounce, pa)) {
 		swiotlb_release(dev->bounce, pa, NULL, NULL);
 		return;
 	}
-	if (free_pages_of(cpu))
+	if (alias && unremap_nc(dev, cpu, pa, bytes))
+		return; /* the alias may still be live: the pages stay out of use */
+	if (free_pages_of(pa))
 		dma_debug_report(dev, "dma_free_coherent of %p: not an allocation", cpu);
 }

@@ -11,6 +11,8 @@
  * A buffer keeps its offset within the page: dma = iova + (pa % PAGE_SIZE).
  * Read-only mappings (DMA_TO_DEVICE) are read-only to the device, so a
  * device write to them faults in the SMMU instead of landing in memory.
+ * A blocked device (iommu_detach_device(): its stream aborts) has neither
+ * table nor IOVA space: every mapping is refused with a report.
  */
 #include <arch/barrier.h>
 #include <errno.h>
@@ -52,6 +54,11 @@ static int domain_ready(struct device *dev)
 
 	if (likely(d->iova_ready))
 		return 0;
+	if (d->blocked) {
+		dma_debug_report(dev, "DMA refused: the IOMMU blocks this device (no domain "
+				      "attached, its stream aborts)");
+		return -EIO;
+	}
 	if (dev->coherent_dma_mask < mask)
 		mask = dev->coherent_dma_mask;
 	if (dev->dt.bus_dma_limit < mask)
@@ -85,6 +92,11 @@ static int unmap_range(struct device *dev, u64 iova, u64 len, bool free_iova)
 	struct leaf_list leaves = { .n = 0 };
 	int ret;
 
+	if (d->blocked) {
+		dma_debug_report(dev, "unmap of IOVA 0x%llx: the device has no domain (blocked)",
+				 (unsigned long long)iova);
+		return -EINVAL;
+	}
 	ret = pgtable_unmap(&d->pgt, iova, len, collect_leaf, &leaves);
 	if (ret) {
 		dma_debug_report(dev, "IOVA 0x%llx+0x%llx is not mapped in domain %s (error %d)",
@@ -124,6 +136,14 @@ void iommu_attach_device(struct device *dev, struct iommu_domain *d)
 {
 	dev->iommu = d;
 	dma_update_fast_path(dev);
+}
+
+/* What every blocked device points at: no table, no IOVA space, never ready. */
+static struct iommu_domain blocked_domain = { .name = "blocked", .blocked = true };
+
+void iommu_detach_device(struct device *dev)
+{
+	iommu_attach_device(dev, &blocked_domain);
 }
 
 static u64 prot_for(const struct iommu_domain *d, enum dma_data_direction dir)

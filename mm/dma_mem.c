@@ -7,6 +7,7 @@
  *   firmware NC pool       2 MiB Normal NC for non-coherent devices
  *   RAM                    Normal WB around all of the above
  *   firmware page alloc    the largest RAM range nothing else claims
+ *   remap window           VA allocator for Normal-NC aliases (mm/mmu.c)
  *   pools + bounce         a buddy per shared-dma-pool, a swiotlb per
  *                          restricted-dma-pool, a default swiotlb
  */
@@ -86,16 +87,6 @@ void dma_fw_range(phys_addr_t *base, u64 *size)
 {
 	*base = fw_ram_base;
 	*size = fw_ram_size;
-}
-
-struct dma_mem *dma_mem_of(phys_addr_t pa)
-{
-	unsigned int i;
-
-	for (i = 0; i < dma_nr_mems; i++)
-		if (pa >= dma_mems[i].base && pa - dma_mems[i].base < dma_mems[i].size)
-			return &dma_mems[i];
-	return NULL;
 }
 
 struct dma_mem *dma_mem_by_rmem(int rmem)
@@ -331,6 +322,11 @@ int dma_init(const void *fdt)
 	ret = page_alloc_init(fw_base, fw_size);
 	if (ret)
 		return ret;
+	/* Without it, non-coherent devices still get the no-map pools and the NC pool. */
+	ret = mmu_remap_init();
+	if (ret)
+		kprintf("dma: error: no remap window (%d): cacheable pools serve coherent "
+			"devices only\n", ret);
 	fw_ram_base = fw_base;
 	fw_ram_size = fw_size;
 	ret = add_mem("fw-nc-pool", fw_base + fw_size, NC_POOL_SIZE, true, false);
@@ -397,14 +393,9 @@ int device_init_dt(struct device *dev, int node)
 		struct dma_mem *m = dma_mem_by_rmem(r);
 		struct swiotlb *sw = dma_swiotlb_by_rmem(r);
 
-		if (m && !dev->mem) {
-			if (!dev->dma_coherent && !m->nc)
-				kprintf("device: error: %s: pool %s is cacheable (not no-map): coherent "
-					"memory for this non-coherent device comes from the NC pool\n",
-					dev->name, m->name);
-			else
-				dev->mem = m;
-		}
+		/* A cacheable pool serves a non-coherent device through Normal-NC aliases. */
+		if (m && !dev->mem)
+			dev->mem = m;
 		if (sw && !dev->bounce) {
 			dev->bounce = sw;
 			dev->force_bounce = true;

@@ -7,10 +7,14 @@
 #include <arch/pmu.h>
 #include <console.h>
 #include <dma.h>
+#include <errno.h>
+#include <exception.h>
 #include <fmt.h>
 #include <layout.h>
+#include <mm/dma_cache.h>
 #include <mm/dma_internal.h>
 #include <mm/mmu.h>
+#include <mm/pgtable.h>
 #include <mm/page_alloc.h>
 #include <mm/reclaim.h>
 #include <selftest.h>
@@ -21,6 +25,7 @@
 #define T_CMA "/dma-test/coherent-cma-default"
 #define T_DEFAULT "/dma-test/coherent-dma-default"
 #define T_NC "/dma-test/noncoherent-nomap-pool"
+#define T_NC_REUSE "/dma-test/noncoherent-reusable-pool" /* noncoherent overlay only */
 #define T_RESTRICTED "/dma-test/restricted"
 #define T_OFFSET "/dma-test/offset-bus/dma-ranges-offset"
 
@@ -135,6 +140,161 @@ SELFTEST(dma, noncoherent_coherent_is_nc)
 	ST_ASSERT(mmu_type_at((uintptr_t)p) == MMU_DMA_NC, "CPU mapping is %s",
 		  mmu_type_name(mmu_type_at((uintptr_t)p)));
 	dma_free_coherent(dev, 8192, p, dma);
+	return ST_PASS;
+}
+
+static unsigned int nc_released;
+
+static void nc_release_block(void *ctx, void *block)
+{
+	(void)ctx;
+	(void)block;
+	nc_released++;
+}
+
+/*
+ * Every page of the alias @cpu of @bytes: mapped by the CPU's tables to
+ * @pa + offset, Normal-NC (AttrIndx), execute-never.
+ */
+static enum st_result check_alias(struct selftest_ctx *ctx, const u8 *cpu, phys_addr_t pa,
+				  u64 bytes)
+{
+	u64 off;
+
+	for (off = 0; off < bytes; off += PAGE_SIZE) {
+		phys_addr_t got;
+		unsigned int level;
+		u64 desc;
+
+		ST_ASSERT(!mmu_lookup((uintptr_t)cpu + off, &got, &desc, &level),
+			  "alias %p+0x%llx not mapped", cpu, (unsigned long long)off);
+		ST_ASSERT(got == pa + off, "alias %p+0x%llx maps 0x%llx, want 0x%llx", cpu,
+			  (unsigned long long)off, (unsigned long long)got,
+			  (unsigned long long)(pa + off));
+		ST_ASSERT(FIELD_GET(PTE_ATTRINDX, desc) == MAIR_IDX_NORMAL_NC,
+			  "alias %p: descriptor 0x%llx has AttrIndx %llu, not Normal-NC (%d)", cpu,
+			  (unsigned long long)desc, (unsigned long long)FIELD_GET(PTE_ATTRINDX, desc),
+			  MAIR_IDX_NORMAL_NC);
+		ST_ASSERT((desc & (PTE_PXN | PTE_UXN)) == (PTE_PXN | PTE_UXN) && (desc & PTE_AF),
+			  "alias descriptor 0x%llx (level %u)", (unsigned long long)desc, level);
+	}
+	return ST_PASS;
+}
+
+/* After the free: the window VA is unmapped, and a load from it faults. */
+static enum st_result check_gone(struct selftest_ctx *ctx, const u8 *cpu)
+{
+	struct fault_record f;
+	phys_addr_t pa;
+	unsigned int level;
+	u64 desc;
+	int fsc_level = -1;
+	const char *fsc;
+
+	ST_ASSERT(mmu_lookup((uintptr_t)cpu, &pa, &desc, &level) == -ENOENT,
+		  "window VA %p still maps 0x%llx", cpu, (unsigned long long)pa);
+	fault_expect(EC_DABT_CUR);
+	(void)*(const volatile u8 *)cpu;
+	f = fault_expect_end();
+	ST_ASSERT(f.taken, "load from the freed alias %p did not fault (stale TLB entry?)", cpu);
+	fsc = esr_fsc_name(FIELD_GET(ESR_ISS_xFSC, f.esr), &fsc_level);
+	/* With TBI1 the top byte of FAR_EL1 is not architected: compare VA[55:0]. */
+	ST_ASSERT(!((f.far ^ (uintptr_t)cpu) & GENMASK_ULL(55, 0)) && fsc &&
+		  !strncmp(fsc, "translation", 11),
+		  "fault at 0x%llx: %s", (unsigned long long)f.far, fsc ? fsc : "?");
+	return ST_PASS;
+}
+
+/*
+ * A non-coherent device bound to a cacheable (reusable) pool: its coherent
+ * buffers come from that pool, the CPU sees them through a Normal-NC alias
+ * in the remap window (Linux's DMA_DIRECT_REMAP), what is written there is
+ * in memory (the linear alias reads it after an invalidate), and the free
+ * unmaps the alias and gives everything back. The pool is first lent out
+ * whole, with data written through the linear map: the allocation must
+ * reclaim it, and the buffer still reads zero through the alias.
+ */
+SELFTEST(dma, noncoherent_cacheable_pool_alias)
+{
+	static const size_t sizes[] = { 3 * 4096 + 5, 4096, 2 << 20 };
+	struct device *dev = device_get_dt(T_NC_REUSE);
+	unsigned int live = dma_debug_live(NULL), e0 = dma_debug_errors(), n = 0, i;
+	void *blocks[32];
+	u64 before;
+
+	if (!dev)
+		ST_SKIP("no %s in this DT (boot with the noncoherent overlay)", T_NC_REUSE);
+	ST_ASSERT(!dev->dma_coherent, "device should be non-coherent");
+	ST_ASSERT(dev->mem && !dev->mem->nc && dev->mem->reusable,
+		  "%s is not bound to its cacheable reusable pool", dev->name);
+	before = buddy_free_bytes(&dev->mem->buddy);
+	/* Lend the whole pool; the borrowers dirty it through the linear map. */
+	while (n < ARRAY_SIZE(blocks) && buddy_free_bytes(&dev->mem->buddy)) {
+		blocks[n] = reclaimable_alloc(8, nc_release_block, NULL);
+		ST_ASSERT(blocks[n], "reclaimable_alloc failed");
+		memset(blocks[n], 0xee, PAGE_SIZE << 8);
+		n++;
+	}
+	ST_ASSERT(!buddy_free_bytes(&dev->mem->buddy), "pool not fully lent");
+	nc_released = 0;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		u64 bytes = PAGE_SIZE << buddy_order_of(sizes[i]);
+		enum st_result r;
+		dma_addr_t dma;
+		u8 *p = dma_alloc_coherent(dev, sizes[i], &dma, GFP_KERNEL);
+		u64 k;
+
+		ST_ASSERT(p, "size %zu: %s", sizes[i], dma_debug_last());
+		ST_ASSERT(mmu_in_remap_window(p), "size %zu: CPU address %p not in the remap window",
+			  sizes[i], p);
+		ST_ASSERT(IS_ALIGNED((uintptr_t)p, bytes) && IS_ALIGNED(dma, bytes),
+			  "alias %p or handle 0x%llx not aligned to %llu", p, (unsigned long long)dma,
+			  (unsigned long long)bytes);
+		ST_ASSERT(dma_mem_of(dma) == dev->mem, "handle 0x%llx not in the device's pool",
+			  (unsigned long long)dma);
+		r = check_alias(ctx, p, dma, bytes);
+		if (r != ST_PASS)
+			return r;
+		ST_ASSERT(all_zero(p, bytes), "size %zu: not zeroed through the alias", sizes[i]);
+		for (k = 0; k < bytes; k++)
+			p[k] = (u8)(k * 13 + i);
+		/* The memory holds it: the linear alias, invalidated, reads it back. */
+		dma_cache_for_cpu_complete(dma, bytes, DMA_FROM_DEVICE);
+		for (k = 0; k < bytes; k++)
+			ST_ASSERT(((const u8 *)(uintptr_t)dma)[k] == (u8)(k * 13 + i),
+				  "size %zu: byte %llu written through the alias not in memory",
+				  sizes[i], (unsigned long long)k);
+		dma_free_coherent(dev, sizes[i], p, dma);
+		r = check_gone(ctx, p);
+		if (r != ST_PASS)
+			return r;
+	}
+	ST_ASSERT(nc_released > 0, "the allocation did not reclaim the lent pool");
+	{
+		/* dma_pool chunks are aliases too: blocks inside the window. */
+		struct dma_pool *pool = dma_pool_create("nc-alias", dev, 48, 16, 256);
+		dma_addr_t bd[3];
+		u8 *blk[3];
+
+		ST_ASSERT(pool, "dma_pool_create: %s", dma_debug_last());
+		for (i = 0; i < ARRAY_SIZE(blk); i++) {
+			blk[i] = dma_pool_alloc(pool, GFP_KERNEL, &bd[i]);
+			ST_ASSERT(blk[i] && mmu_in_remap_window(blk[i]) &&
+					  dma_mem_of(bd[i]) == dev->mem,
+				  "block %u: %p handle 0x%llx: %s", i, blk[i],
+				  (unsigned long long)bd[i], dma_debug_last());
+			blk[i][0] = (u8)(0x40 + i);
+		}
+		for (i = 0; i < ARRAY_SIZE(blk); i++)
+			dma_pool_free(pool, blk[i], bd[i]);
+		dma_pool_destroy(pool);
+	}
+	for (i = 0; i < n; i++)
+		reclaimable_free(blocks[i]); /* the reclaimed ones are already back */
+	ST_ASSERT(reclaimable_lent() == 0, "%u blocks still lent", reclaimable_lent());
+	ST_ASSERT(buddy_free_bytes(&dev->mem->buddy) == before, "pool did not get everything back");
+	ST_ASSERT(dma_debug_live(NULL) == live && dma_debug_errors() == e0, "%s", dma_debug_last());
 	return ST_PASS;
 }
 

@@ -47,6 +47,7 @@
 #include <fmt.h>
 #include <iommu.h>
 #include <mm/dma_internal.h>
+#include <mm/mmu.h>
 #include <mm/page_alloc.h>
 #include <selftest.h>
 #include <string.h>
@@ -304,6 +305,9 @@ static bool maps_to(const struct device *dev, dma_addr_t dma, const void *cpu, s
 	phys_addr_t pa = (uintptr_t)cpu, got;
 	size_t off;
 
+	/* A non-coherent device's buffer from a cacheable pool is a Normal-NC alias. */
+	if (mmu_in_remap_window(cpu) && mmu_remap_phys(cpu, &pa))
+		return false;
 	if (!dev->iommu)
 		return dma == pa;
 	for (off = 0; off < len; off = ALIGN_DOWN(off + PAGE_SIZE, PAGE_SIZE))

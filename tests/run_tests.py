@@ -197,6 +197,8 @@ def qemu_tests(build, timeout):
     for name, r in defs.items():
         if r.get("bench"):
             continue  # make bench runs these
+        if r.get("announce"):
+            print("qemu: %-14s %s" % (name, r["announce"]), flush=True)
         ok, why, summ = qemu_run.run_one(build, name, r, timeout)
         guest = " [guest: %s passed, %s failed, %s skipped]" % summ if summ else ""
         print("qemu: %-14s %s%s%s" % (name, "PASS" if ok else "FAIL", guest,

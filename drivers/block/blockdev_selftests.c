@@ -19,6 +19,8 @@
 #include <drivers/blockdev.h>
 #include <errno.h>
 #include <iommu.h>
+#include <mm/buddy.h>
+#include <mm/dma_internal.h>
 #include <mm/page_alloc.h>
 #include <selftest.h>
 #include <string.h>
@@ -31,6 +33,33 @@
 #define BLK_ARENA_ORDER 3
 #define BLK_ARENA (PAGE_SIZE << BLK_ARENA_ORDER)
 #define BLK_GUARD 0x5a
+
+void blk_test_dma_state(const struct device *dev, struct blk_test_dma_state *s)
+{
+	unsigned int i;
+
+	s->live = dma_debug_live(dev);
+	s->free_bytes = page_free_bytes();
+	for (i = 0; i < dma_nr_mems; i++)
+		s->free_bytes += buddy_free_bytes(&dma_mems[i].buddy);
+}
+
+bool blk_test_dma_changed(struct selftest_ctx *ctx, const struct device *dev,
+			  const struct blk_test_dma_state *before, const char *when)
+{
+	struct blk_test_dma_state now;
+
+	blk_test_dma_state(dev, &now);
+	if (now.live != before->live)
+		selftest_fail(ctx, ST_FAIL, "%s: %u live DMA mappings/allocations, %u before", when,
+			      now.live, before->live);
+	else if (now.free_bytes != before->free_bytes)
+		selftest_fail(ctx, ST_FAIL, "%s: %lld bytes of DMA/firmware memory more in use than "
+			      "before", when, (long long)(before->free_bytes - now.free_bytes));
+	else
+		return false;
+	return true;
+}
 
 static bool in_write_region(u64 off)
 {

@@ -14,6 +14,7 @@
 #include <iommu.h>
 #include <mm/page_alloc.h>
 #include <selftest.h>
+#include <string.h>
 
 /* A command batch completes: CONS reaches the CMD_SYNC behind it. */
 SELFTEST(smmu, cmd_sync_completes)
@@ -62,6 +63,259 @@ SELFTEST(smmu, command_error_recovers)
 	/* The queue works again. */
 	ret = smmu_issue(0, cmds + 1, 1);
 	ST_ASSERT(ret == 0, "queue not recovered: %d", ret);
+	return ST_PASS;
+}
+
+/* IOVAs no test maps: the allocator fills the edu's 28-bit space from below. */
+#define OVF_IOVA 0x0fe00000ULL
+#define OVF_LEN 4000			/* one page: a single burst of like faults */
+#define ONE_FAULT_IOVA 0x0fd00040ULL
+
+static bool edu_translated(struct edu **e, u32 *sid)
+{
+	*e = edu_get(0);
+	return *e && !smmu_stream_of((*e)->dev, sid) && !(*e)->dev->iommu->blocked;
+}
+
+/* Memory -> device buffer -> memory through fresh mappings: the data survives. */
+static enum st_result data_moves(struct selftest_ctx *ctx, struct edu *e, size_t len)
+{
+	u8 *src = page_alloc(0), *dst = page_alloc(0);
+	dma_addr_t d;
+	size_t i;
+	int r1, r2;
+
+	ST_ASSERT(src && dst, "no memory");
+	for (i = 0; i < len; i++)
+		src[i] = (u8)(i * 7 + 3);
+	memset(dst, 0, PAGE_SIZE);
+	d = dma_map_single(e->dev, src, len, DMA_TO_DEVICE);
+	ST_ASSERT(!dma_mapping_error(e->dev, d), "map for the device failed: %s", dma_debug_last());
+	r1 = edu_dma(e, d, 0, len, true);
+	dma_unmap_single(e->dev, d, len, DMA_TO_DEVICE);
+	d = dma_map_single(e->dev, dst, len, DMA_FROM_DEVICE);
+	ST_ASSERT(!dma_mapping_error(e->dev, d), "map from the device failed: %s", dma_debug_last());
+	r2 = edu_dma(e, d, 0, len, false);
+	dma_unmap_single(e->dev, d, len, DMA_FROM_DEVICE);
+	ST_ASSERT(r1 == 0 && r2 == 0, "mapped DMA of %zu bytes: %d, %d", len, r1, r2);
+	ST_ASSERT(!memcmp(src, dst, len), "%zu bytes came back different", len);
+	page_free(src);
+	page_free(dst);
+	return ST_PASS;
+}
+
+/*
+ * Event-queue overflow, provoked and recovered from. QEMU's edu moves its
+ * buffer with one DMA call, which QEMU's SMMUv3 translates per 4-byte
+ * access, recording one F_TRANSLATION per access: 4000 bytes to an
+ * unmapped IOVA are 1000 events, while the guest cannot drain the 128-entry
+ * queue until the device model returns. A full queue in QEMU 10
+ * (hw/arm/smmuv3.c, smmuv3_write_eventq()) discards the record and raises
+ * GERROR.EVENTQ_ABT_ERR, once until acknowledged; it never toggles
+ * EVENTQ_PROD.OVFLG as 7.4 describes. The driver reports either as events
+ * lost. Two rounds: the second overflow is flagged only if the first was
+ * acknowledged (7.5). Then recording works (one access, one event, decoded
+ * right) and so does mapped DMA.
+ */
+SELFTEST(smmu, event_queue_overflow_recovers)
+{
+	struct smmu_counters c0, c1;
+	struct smmu_fault f;
+	unsigned long seq;
+	unsigned int round;
+	struct edu *e;
+	phys_addr_t pa;
+	u32 sid;
+	int ret;
+
+	if (!edu_translated(&e, &sid))
+		ST_SKIP("needs an edu behind the SMMU");
+	ST_ASSERT(iommu_iova_to_phys(e->dev->iommu, OVF_IOVA, &pa) &&
+			  iommu_iova_to_phys(e->dev->iommu, ONE_FAULT_IOVA, &pa),
+		  "a test IOVA is mapped");
+	for (round = 1; round <= 2; round++) {
+		smmu_get_counters(0, &c0);
+		ret = edu_dma(e, OVF_IOVA, 0, OVF_LEN, false);
+		smmu_poll_events();
+		smmu_get_counters(0, &c1);
+		kprintf("smmu: overflow round %u: %u-byte write = %u faulting accesses, %llu events "
+			"recorded, %llu lost, %llu overflow reports, %llu global errors\n", round,
+			OVF_LEN, OVF_LEN / 4, (unsigned long long)(c1.events - c0.events),
+			(unsigned long long)(OVF_LEN / 4 - (c1.events - c0.events)),
+			(unsigned long long)(c1.overflows - c0.overflows),
+			(unsigned long long)(c1.gerrors - c0.gerrors));
+		ST_ASSERT(ret == -EIO, "round %u: transfer returned %d, expected -EIO", round, ret);
+		ST_ASSERT(c1.events - c0.events < OVF_LEN / 4, "round %u: every event recorded: the "
+			  "queue did not overflow", round);
+		ST_ASSERT(c1.overflows > c0.overflows, "round %u: events lost but no overflow "
+			  "reported (the last one not acknowledged?)", round);
+	}
+	smmu_get_counters(0, &c0);
+	seq = smmu_fault_seq();
+	ret = edu_dma(e, ONE_FAULT_IOVA, 0, 4, false);
+	smmu_poll_events();
+	smmu_get_counters(0, &c1);
+	ST_ASSERT(ret == -EIO, "single faulting access returned %d", ret);
+	ST_ASSERT(c1.events == c0.events + 1 && c1.overflows == c0.overflows,
+		  "one access gave %llu events, %llu overflow reports",
+		  (unsigned long long)(c1.events - c0.events),
+		  (unsigned long long)(c1.overflows - c0.overflows));
+	ST_ASSERT(smmu_fault_find(seq, sid, &f), "no fault recorded for stream 0x%x", sid);
+	ST_ASSERT(f.ev.id == SMMU_EVT_F_TRANSLATION && f.ev.addr == ONE_FAULT_IOVA && !f.ev.read,
+		  "recorded %s at 0x%llx (%s), expected F_TRANSLATION write at 0x%llx",
+		  smmu_event_name(f.ev.id), (unsigned long long)f.ev.addr,
+		  f.ev.read ? "read" : "write", ONE_FAULT_IOVA);
+	return data_moves(ctx, e, OVF_LEN);
+}
+
+/*
+ * A detached device is blocked: its STE aborts (Config = 0b000, "Report
+ * abort to device, no event recorded", 5.2), so a DMA to an IOVA that was
+ * valid while attached leaves memory unchanged and records nothing (a
+ * translating STE would record F_TRANSLATION for the now-unmapped IOVA),
+ * and the DMA layer refuses its mappings. Re-attaching restores translation.
+ */
+SELFTEST(smmu, detached_device_is_blocked)
+{
+	struct smmu_counters c0, c1;
+	u64 ste[SMMU_STE_DWORDS];
+	enum st_result r;
+	dma_addr_t d, h;
+	struct edu *e;
+	u8 *buf, *ref;
+	void *cpu;
+	u32 sid;
+	int ret;
+
+	if (!edu_translated(&e, &sid))
+		ST_SKIP("needs an edu behind the SMMU");
+	buf = page_alloc(0);
+	ref = page_alloc(0);
+	ST_ASSERT(buf && ref, "no memory");
+	r = data_moves(ctx, e, 256); /* attached: works, and loads the device buffer */
+	if (r != ST_PASS)
+		return r;
+	d = dma_map_single(e->dev, buf, 256, DMA_FROM_DEVICE);
+	ST_ASSERT(!dma_mapping_error(e->dev, d), "map failed");
+	ret = smmu_detach(e->dev);
+	dma_unmap_single(e->dev, d, 256, DMA_FROM_DEVICE);
+	ST_ASSERT(ret == -EBUSY, "detach with a live mapping returned %d, expected -EBUSY", ret);
+
+	ret = smmu_detach(e->dev);
+	ST_ASSERT(ret == 0, "detach returned %d", ret);
+	ST_ASSERT(smmu_ste_read(0, sid, ste) == 0 && (ste[0] & SMMU_STE0_V) &&
+			  FIELD_GET(SMMU_STE0_CFG, ste[0]) == SMMU_STE_CFG_ABORT,
+		  "STE 0x%x word 0 is 0x%llx, expected V=1 Config=abort", sid,
+		  (unsigned long long)ste[0]);
+	memset(buf, 0x77, PAGE_SIZE);
+	memcpy(ref, buf, PAGE_SIZE);
+	smmu_get_counters(0, &c0);
+	ret = edu_dma(e, d, 0, 256, false);
+	smmu_poll_events();
+	smmu_get_counters(0, &c1);
+	kprintf("smmu: blocked stream 0x%x: DMA to IOVA 0x%llx: edu says %d, %llu events\n", sid,
+		(unsigned long long)d, ret, (unsigned long long)(c1.events - c0.events));
+	ST_ASSERT(!memcmp(buf, ref, PAGE_SIZE), "the blocked device wrote memory");
+	ST_ASSERT(c1.events == c0.events, "%llu events recorded: the STE still translates",
+		  (unsigned long long)(c1.events - c0.events));
+
+	h = dma_map_single(e->dev, buf, 64, DMA_FROM_DEVICE);
+	ST_ASSERT(dma_mapping_error(e->dev, h), "mapped for a blocked device at 0x%llx",
+		  (unsigned long long)h);
+	ST_ASSERT(!strncmp(dma_debug_last() + strlen(e->dev->name) + 2, "DMA refused", 11),
+		  "refused without the reason: %s", dma_debug_last());
+	cpu = dma_alloc_coherent(e->dev, PAGE_SIZE, &h, GFP_KERNEL);
+	ST_ASSERT(!cpu, "coherent memory for a blocked device at 0x%llx", (unsigned long long)h);
+	ST_ASSERT(smmu_detach(e->dev) == -EALREADY, "second detach not refused");
+
+	ret = smmu_attach(e->dev);
+	ST_ASSERT(ret == 0, "re-attach returned %d", ret);
+	ST_ASSERT(smmu_ste_read(0, sid, ste) == 0 &&
+			  FIELD_GET(SMMU_STE0_CFG, ste[0]) == SMMU_STE_CFG_S1_TRANS,
+		  "STE word 0 is 0x%llx after re-attach", (unsigned long long)ste[0]);
+	ST_ASSERT(smmu_attach(e->dev) == -EALREADY, "second attach not refused");
+	page_free(buf);
+	page_free(ref);
+	return data_moves(ctx, e, 256);
+}
+
+/*
+ * Streams no device was attached to abort: every STE of a linear table and
+ * of a populated level-2 table starts as V=1, Config=abort (5.2: no traffic,
+ * no event), and a level-1 descriptor with SPAN 0 makes its streams invalid
+ * (5.1.1: aborted, C_BAD_STREAMID recorded as CR2.RECINVSID asks). SMMU_GBPA
+ * plays no part: it governs traffic only while SMMUEN = 0.
+ */
+SELFTEST(smmu, unused_streams_abort)
+{
+	u64 ste[SMMU_STE_DWORDS] = { 0 };
+	struct edu *e;
+	u32 sid, far = 0xfe00; /* bus 0xfe: nothing there in any run */
+	int ret;
+
+	if (!edu_translated(&e, &sid))
+		ST_SKIP("needs an edu behind the SMMU");
+	/* Function 1 of the edu's slot: edu is single-function. */
+	ret = smmu_ste_read(0, sid + 1, ste);
+	ST_ASSERT(ret == 0, "STE 0x%x next to an attached one: %d", sid + 1, ret);
+	ST_ASSERT((ste[0] & SMMU_STE0_V) && FIELD_GET(SMMU_STE0_CFG, ste[0]) == SMMU_STE_CFG_ABORT,
+		  "unused STE 0x%x word 0 is 0x%llx, expected V=1 Config=abort", sid + 1,
+		  (unsigned long long)ste[0]);
+	ret = smmu_ste_read(0, far, ste);
+	ST_ASSERT(ret == -ENOENT || (ret == 0 && (ste[0] & SMMU_STE0_V) &&
+				     FIELD_GET(SMMU_STE0_CFG, ste[0]) == SMMU_STE_CFG_ABORT),
+		  "stream 0x%x: %d, word 0 0x%llx: neither aborting nor without a level-2 table",
+		  far, ret, (unsigned long long)ste[0]);
+	ST_ASSERT(smmu_ste_read(0, 1U << 24, ste) == -ERANGE, "stream 2^24 inside the table");
+	return ST_PASS;
+}
+
+/*
+ * A function iommu-map puts behind the SMMU on a stream the SMMU cannot
+ * have (beyond IDR1.SIDSIZE, as the smmu-sid-range run's DT says) is not
+ * attached: the DMA layer refuses its mappings with the reason, and what it
+ * reaches for anyway is aborted. QEMU derives the stream from the requester
+ * ID whatever the DT says; that STE is an unused one: V=1, Config=abort.
+ */
+SELFTEST(smmu, unattached_function_refused)
+{
+	struct smmu_counters c0, c1;
+	struct edu *e = NULL;
+	unsigned int i;
+	dma_addr_t d;
+	u8 *buf, *ref;
+	u32 sid;
+	int ret;
+
+	for (i = 0; i < edu_count() && !e; i++)
+		if (edu_get(i)->pdev->has_iommu && smmu_stream_of(edu_get(i)->dev, &sid))
+			e = edu_get(i);
+	if (!e)
+		ST_SKIP("every edu behind the SMMU is attached (smmu-sid-range has one that is not)");
+	ST_ASSERT(e->dev->iommu && e->dev->iommu->blocked, "%s is not blocked in the DMA layer",
+		  e->pdev->bdf);
+	buf = page_alloc(0);
+	ref = page_alloc(0);
+	ST_ASSERT(buf && ref, "no memory");
+	d = dma_map_single(e->dev, buf, 64, DMA_FROM_DEVICE);
+	ST_ASSERT(dma_mapping_error(e->dev, d), "mapped at 0x%llx", (unsigned long long)d);
+	ST_ASSERT(!strncmp(dma_debug_last() + strlen(e->dev->name) + 2, "DMA refused", 11),
+		  "refused without the reason: %s", dma_debug_last());
+	if ((uintptr_t)buf + PAGE_SIZE - 1 <= e->dev->dma_mask) {
+		/* As a rogue driver would: the buffer's physical address, no mapping. */
+		memset(buf, 0x5c, PAGE_SIZE);
+		memcpy(ref, buf, PAGE_SIZE);
+		smmu_get_counters(0, &c0);
+		ret = edu_dma(e, (uintptr_t)buf, 0, 256, false);
+		smmu_poll_events();
+		smmu_get_counters(0, &c1);
+		kprintf("smmu: unattached %s: DMA to 0x%llx: edu says %d, %llu events\n",
+			e->pdev->bdf, (unsigned long long)(uintptr_t)buf, ret,
+			(unsigned long long)(c1.events - c0.events));
+		ST_ASSERT(!memcmp(buf, ref, PAGE_SIZE), "the unattached function wrote memory");
+	}
+	page_free(buf);
+	page_free(ref);
 	return ST_PASS;
 }
 

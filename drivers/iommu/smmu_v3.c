@@ -12,7 +12,14 @@
  * needs cache maintenance. Commands complete by CMD_SYNC with CONS polled
  * on the generic timer; a command error (CERROR) is reported, the command
  * replaced by a CMD_SYNC and the queue restarted (7.1, "Command queue
- * errors"). Events are drained on the event-queue interrupt and decoded.
+ * errors"). Events are drained on the event-queue interrupt and decoded;
+ * lost events (queue overflow, 7.4, or an aborted queue write, 7.2.2) are
+ * reported once per occurrence and acknowledged so that recording resumes.
+ *
+ * A stream is translating (STE Config = S1 translate, the device attached
+ * to its domain) or blocked (Config = abort: unused streams, a device the
+ * driver could not attach, one detached by smmu_detach()). A blocked
+ * device points at the DMA layer's blocked domain, which refuses mappings.
  *
  * Single CPU, no locking: command submission runs in thread context only,
  * and event draining masks IRQs.
@@ -60,7 +67,9 @@ struct smmu_queue {
 struct smmu_master {
 	struct device *dev;
 	u32 sid;
-	struct iommu_domain *dom;
+	struct iommu_domain *dom;	/* kept while blocked, for smmu_attach() */
+	phys_addr_t cd;			/* the domain's context descriptor */
+	bool blocked;			/* smmu_detach(): the STE aborts */
 };
 
 struct smmu {
@@ -163,7 +172,19 @@ static void *smmu_alloc(struct smmu *s, size_t size, phys_addr_t *pa)
 	dma_addr_t dma;
 	void *p = dma_alloc_coherent(&s->dev, size, &dma, GFP_KERNEL);
 
-	/* The SMMU has no dma-ranges of its own: what it reads is at dma == pa. */
+	/*
+	 * The SMMU has no dma-ranges of its own, and its tables are walked by
+	 * pgtable.c through their physical addresses: the memory must be seen
+	 * by the CPU at dma == pa. A non-coherent SMMU given a cacheable pool
+	 * gets a Normal-NC window alias (mm/remap.c) instead: refused too.
+	 */
+	if (p && mmu_in_remap_window(p)) {
+		pr_err("smmu: %s: table memory 0x%llx came from a cacheable pool through a "
+		       "Normal-NC alias; a non-coherent SMMU needs a no-map shared-dma-pool (or the "
+		       "firmware's NC pool) for its tables\n", s->name, (unsigned long long)dma);
+		dma_free_coherent(&s->dev, size, p, dma);
+		return NULL;
+	}
 	if (p && dma != (uintptr_t)p) {
 		pr_err("smmu: %s: table memory at 0x%llx seen at 0x%llx by the SMMU: "
 		       "dma-ranges on an SMMU are not supported\n", s->name,
@@ -343,24 +364,51 @@ static void report_event(struct smmu *s, const u64 *rec)
 		       f->ev.sid, master_name(s, f->ev.sid));
 }
 
+static void events_lost(struct smmu *s, const char *signal)
+{
+	s->cnt.overflows++;
+	pr_err("smmu: %s: event queue overflow: events lost (%s; %llu recorded so far)\n",
+	       s->name, signal, (unsigned long long)s->cnt.events);
+}
+
+/*
+ * Consume every record up to PROD, then acknowledge what says records were
+ * lost: EVENTQ_PROD.OVFLG != EVENTQ_CONS.OVACKFLG (7.4: the queue was full
+ * and a record was discarded; OVFLG toggles once and not again until
+ * OVACKFLG is written to match it) and GERROR.EVENTQ_ABT_ERR (7.2.2: a
+ * queue write aborted; 7.2.1: the queue is not writable until GERRORN
+ * acknowledges it, so events stop until then). Both are acknowledged after
+ * the records are consumed, so that recording resumes into an empty queue.
+ */
 static void evtq_drain(struct smmu *s)
 {
 	unsigned long flags = local_irq_save();
 	struct smmu_queue *q = &s->evtq;
-	u32 prod = rd(s, SMMU_EVTQ_PROD);
+	u32 prod = rd(s, SMMU_EVTQ_PROD), gerror, gerrorn;
 
 	while ((prod & q_mask(q)) != q->cons) {
 		report_event(s, q_slot(q, q->cons));
 		q->cons = q_inc(q, q->cons);
 	}
-	/* OVFLG toggles on each overflow; acknowledged by copying it (7.4). */
-	if ((prod ^ s->evtq_ovack) & SMMU_Q_OVF) {
-		s->cnt.overflows++;
-		pr_err("smmu: %s: event queue overflowed: events were lost\n", s->name);
-		s->evtq_ovack = prod & SMMU_Q_OVF;
-	}
 	flush_burst(s);
+	if ((prod ^ s->evtq_ovack) & SMMU_Q_OVF) {
+		s->evtq_ovack = prod & SMMU_Q_OVF;
+		events_lost(s, "EVENTQ_PROD.OVFLG: queue full");
+	}
+	/*
+	 * A slot is the SMMU's again once CONS passes it (3.5): the record
+	 * loads complete before the CONS store (a DMB ST would order stores only).
+	 */
+	dmb(osh);
 	wr(s, SMMU_EVTQ_CONS, q->cons | s->evtq_ovack);
+	gerror = rd(s, SMMU_GERROR);
+	gerrorn = rd(s, SMMU_GERRORN);
+	if ((gerror ^ gerrorn) & SMMU_GERROR_EVTQ_ABT) {
+		s->cnt.gerrors++;
+		events_lost(s, "GERROR.EVENTQ_ABT_ERR: queue write aborted");
+		/* GERRORN's bit made equal to GERROR's acknowledges the error (7.5). */
+		wr(s, SMMU_GERRORN, gerrorn ^ SMMU_GERROR_EVTQ_ABT);
+	}
 	local_irq_restore(flags);
 }
 
@@ -375,16 +423,21 @@ static void evtq_irq(void *ctx)
 static void gerror_irq(void *ctx)
 {
 	struct smmu *s = ctx;
-	u32 gerror = rd(s, SMMU_GERROR), gerrorn = rd(s, SMMU_GERRORN);
-	/* CMDQ_ERR belongs to cmdq_wait(), which is polling for it. */
-	u32 active = (gerror ^ gerrorn) & SMMU_GERROR_ALL & ~SMMU_GERROR_CMDQ_ERR;
+	u32 gerror, gerrorn, active;
 
+	/* EVENTQ_ABT_ERR belongs to evtq_drain(), which consumes the queue first. */
+	if ((rd(s, SMMU_GERROR) ^ rd(s, SMMU_GERRORN)) & SMMU_GERROR_EVTQ_ABT)
+		evtq_drain(s);
+	/* CMDQ_ERR belongs to cmdq_wait(), which is polling for it. */
+	gerror = rd(s, SMMU_GERROR);
+	gerrorn = rd(s, SMMU_GERRORN);
+	active = (gerror ^ gerrorn) & SMMU_GERROR_ALL &
+		 ~(SMMU_GERROR_CMDQ_ERR | SMMU_GERROR_EVTQ_ABT);
 	if (!active)
 		return;
 	s->cnt.gerrors++;
-	pr_err("smmu: %s: global error 0x%x%s%s%s\n", s->name, active,
+	pr_err("smmu: %s: global error 0x%x%s%s\n", s->name, active,
 	       active & SMMU_GERROR_SFM_ERR ? " (service failure mode: SMMU stopped)" : "",
-	       active & SMMU_GERROR_EVTQ_ABT ? " (event queue write aborted)" : "",
 	       active & (SMMU_GERROR_MSI_CMDQ_ABT | SMMU_GERROR_MSI_EVTQ_ABT |
 			 SMMU_GERROR_MSI_GERROR_ABT) ? " (MSI write aborted)" : "");
 	wr(s, SMMU_GERRORN, gerrorn ^ active);
@@ -467,6 +520,30 @@ static int ste_install(struct smmu *s, u32 sid, const u64 *ste)
 
 	smmu_ste_write(live, ste, publish, NULL);
 	smmu_cmd_cfgi_ste(cmd[0], sid);
+	return cmdq_issue(s, cmd, 1);
+}
+
+/*
+ * Make stream @sid abort. STE.Config = abort: "Report abort to device, no
+ * event recorded" (5.2). One store of word 0, which holds V and Config, so
+ * the SMMU reads the old entry or the aborting one, never a mix (3.21.3),
+ * made observable by a DSB; CFGI_STE + CMD_SYNC so that no cached copy of
+ * the translating entry is used after it; only then TLBI of @asid + SYNC,
+ * since a transaction through the old entry could refill the TLB until
+ * the CFGI completed. Words 1..7 keep the stage-1 fields, IGNORED while
+ * Config = abort, rewritten by ste_install() before word 0 translates again.
+ */
+static int stream_block(struct smmu *s, u32 sid, u16 asid)
+{
+	u64 cmd[1][SMMU_CMD_DWORDS];
+	int ret;
+
+	smmu_ste_block(ste_of(s, sid), publish, NULL);
+	smmu_cmd_cfgi_ste(cmd[0], sid);
+	ret = cmdq_issue(s, cmd, 1);
+	if (ret)
+		return ret;
+	smmu_cmd_tlbi_asid(cmd[0], asid);
 	return cmdq_issue(s, cmd, 1);
 }
 
@@ -575,13 +652,32 @@ static const struct iommu_ops smmu_domain_ops = {
 	.flush = domain_flush,
 };
 
-static struct iommu_domain *domain_create(struct smmu *s, u32 sid, const struct device *dev)
+/*
+ * Point stream @sid at @d's context descriptor @cd: nothing of the ASID may
+ * linger from before (TLBI) nor a cached copy of the CD (CFGI_CD), then the
+ * STE (ste_install(): the old entry aborts, so words 1..7 may change).
+ */
+static int stream_translate(struct smmu *s, u32 sid, const struct iommu_domain *d, phys_addr_t cd)
+{
+	u64 cmds[2][SMMU_CMD_DWORDS], ste[SMMU_STE_DWORDS];
+
+	smmu_ste_s1(ste, cd, s->coherent);
+	smmu_cmd_tlbi_asid(cmds[0], d->asid);
+	smmu_cmd_cfgi_cd(cmds[1], sid);
+	if (cmdq_issue(s, cmds, 2) || ste_install(s, sid, ste)) {
+		pr_err("smmu: %s: could not install the STE of stream 0x%x\n", s->name, sid);
+		return -EIO;
+	}
+	return 0;
+}
+
+static struct iommu_domain *domain_create(struct smmu *s, u32 sid, const struct device *dev,
+					  phys_addr_t *cd_pa)
 {
 	struct pgtable_pages pages = { pt_alloc, pt_free, s };
-	u64 cmds[2][SMMU_CMD_DWORDS], cd[SMMU_CD_DWORDS], ste[SMMU_STE_DWORDS];
+	u64 cd[SMMU_CD_DWORDS];
 	struct smmu_cd_cfg cfg;
 	struct iommu_domain *d;
-	phys_addr_t cd_pa;
 	u64 *live_cd;
 	bool coherent_walk = s->coherent;
 
@@ -590,7 +686,7 @@ static struct iommu_domain *domain_create(struct smmu *s, u32 sid, const struct 
 		return NULL;
 	}
 	d = boot_zalloc(sizeof(*d));
-	live_cd = smmu_alloc(s, SMMU_CD_DWORDS * 8, &cd_pa);
+	live_cd = smmu_alloc(s, SMMU_CD_DWORDS * 8, cd_pa);
 	if (!d || !live_cd || pgtable_init(&d->pgt, SMMU_DOMAIN_VA_BITS, &pages)) {
 		pr_err("smmu: %s: no memory for the domain of %s\n", s->name, dev->name);
 		return NULL;
@@ -616,22 +712,15 @@ static struct iommu_domain *domain_create(struct smmu *s, u32 sid, const struct 
 	};
 	smmu_cd_s1(cd, &cfg);
 	memcpy(live_cd, cd, sizeof(cd));
-	smmu_ste_s1(ste, cd_pa, coherent_walk);
 	publish(NULL); /* the CD before the STE that points at it */
-	/* Nothing of this ASID may linger from before: TLBI + CFGI_CD, then the STE. */
-	smmu_cmd_tlbi_asid(cmds[0], d->asid);
-	smmu_cmd_cfgi_cd(cmds[1], sid);
-	if (cmdq_issue(s, cmds, 2) || ste_install(s, sid, ste)) {
-		pr_err("smmu: %s: could not install the STE of stream 0x%x\n", s->name, sid);
-		return NULL;
-	}
-	return d;
+	return stream_translate(s, sid, d, *cd_pa) ? NULL : d;
 }
 
 static int attach(struct smmu *s, struct device *dev, u32 sid)
 {
 	struct smmu_master *m;
 	struct iommu_domain *d = NULL;
+	phys_addr_t cd = 0;
 	unsigned int i;
 
 	if (sid >> s->sid_bits) {
@@ -646,12 +735,14 @@ static int attach(struct smmu *s, struct device *dev, u32 sid)
 	}
 	/* Devices the DT puts on one stream share its STE, hence its domain. */
 	for (i = 0; i < s->nr_masters; i++)
-		if (s->masters[i].sid == sid)
+		if (s->masters[i].sid == sid) {
 			d = s->masters[i].dom;
+			cd = s->masters[i].cd;
+		}
 	if (!d) {
 		if (s->two_level && l2_populate(s, sid))
 			return -ENOMEM;
-		d = domain_create(s, sid, dev);
+		d = domain_create(s, sid, dev, &cd);
 		if (!d)
 			return -ENOMEM;
 	}
@@ -659,6 +750,8 @@ static int attach(struct smmu *s, struct device *dev, u32 sid)
 	m->dev = dev;
 	m->sid = sid;
 	m->dom = d;
+	m->cd = cd;
+	m->blocked = false;
 	d->devices++;
 	iommu_attach_device(dev, d);
 	kprintf("smmu: %s -> stream 0x%x, translated (domain asid %u%s)\n", dev->name, sid,
@@ -666,17 +759,111 @@ static int attach(struct smmu *s, struct device *dev, u32 sid)
 	return 0;
 }
 
-int smmu_stream_of(const struct device *dev, u32 *sid)
+static struct smmu_master *master_of(const struct device *dev, struct smmu **sp)
 {
 	unsigned int i, j;
 
 	for (i = 0; i < nr_smmus; i++)
 		for (j = 0; j < smmus[i].nr_masters; j++)
 			if (smmus[i].masters[j].dev == dev) {
-				*sid = smmus[i].masters[j].sid;
-				return 0;
+				*sp = &smmus[i];
+				return &smmus[i].masters[j];
 			}
-	return -ENODEV;
+	return NULL;
+}
+
+int smmu_stream_of(const struct device *dev, u32 *sid)
+{
+	struct smmu *s;
+	const struct smmu_master *m = master_of(dev, &s);
+
+	if (!m)
+		return -ENODEV;
+	*sid = m->sid;
+	return 0;
+}
+
+int smmu_detach(struct device *dev)
+{
+	struct smmu *s;
+	struct smmu_master *m = master_of(dev, &s);
+	struct iova_stats st = { 0 };
+	unsigned int i;
+	int ret;
+
+	if (!m) {
+		pr_err("smmu: %s: not attached to an SMMU: nothing to detach\n", dev->name);
+		return -ENODEV;
+	}
+	if (m->blocked)
+		return -EALREADY;
+	for (i = 0; i < s->nr_masters; i++)
+		if (&s->masters[i] != m && s->masters[i].sid == m->sid) {
+			pr_err("smmu: %s: %s: stream 0x%x is shared with %s: not detached (both "
+			       "would be blocked)\n", s->name, dev->name, m->sid,
+			       s->masters[i].dev->name);
+			return -EBUSY;
+		}
+	if (m->dom->iova_ready)
+		iova_get_stats(&m->dom->iova, &st);
+	if (st.pages_in_use) {
+		pr_err("smmu: %s: %s: %llu pages of IOVA still mapped (or retired after a failed "
+		       "invalidation): not detached\n", s->name, dev->name,
+		       (unsigned long long)st.pages_in_use);
+		return -EBUSY;
+	}
+	ret = stream_block(s, m->sid, m->dom->asid);
+	/* Word 0 aborts whatever the commands did: the device counts as blocked. */
+	m->blocked = true;
+	m->dom->devices--;
+	iommu_detach_device(dev);
+	if (ret)
+		pr_err("smmu: %s: %s: stream 0x%x aborts, but invalidating what the SMMU cached "
+		       "failed (%d)\n", s->name, dev->name, m->sid, ret);
+	else
+		kprintf("smmu: %s -> stream 0x%x, blocked (detached: STE aborts)\n", dev->name,
+			m->sid);
+	return ret;
+}
+
+int smmu_attach(struct device *dev)
+{
+	struct smmu *s;
+	struct smmu_master *m = master_of(dev, &s);
+	int ret;
+
+	if (!m) {
+		pr_err("smmu: %s: the SMMU never had it: nothing to re-attach\n", dev->name);
+		return -ENODEV;
+	}
+	if (!m->blocked)
+		return -EALREADY;
+	ret = stream_translate(s, m->sid, m->dom, m->cd);
+	if (ret)
+		return ret; /* the DMA layer keeps refusing: the safe side */
+	m->blocked = false;
+	m->dom->devices++;
+	iommu_attach_device(dev, m->dom);
+	kprintf("smmu: %s -> stream 0x%x, translated again (domain asid %u)\n", dev->name,
+		m->sid, m->dom->asid);
+	return 0;
+}
+
+int smmu_ste_read(unsigned int idx, u32 sid, u64 ste[SMMU_STE_DWORDS])
+{
+	struct smmu *s;
+	const u64 *live;
+
+	if (idx >= nr_smmus)
+		return -ENODEV;
+	s = &smmus[idx];
+	if (sid >> s->sid_bits)
+		return -ERANGE;
+	live = ste_of(s, sid);
+	if (!live)
+		return -ENOENT;
+	memcpy(ste, live, SMMU_STE_DWORDS * sizeof(u64));
+	return 0;
 }
 
 /* --- probe -------------------------------------------------------------------- */
@@ -880,9 +1067,11 @@ static void attach_pci(struct smmu *s)
 
 		if (!p->has_iommu || p->iommu_node != s->node)
 			continue;
-		if (attach(s, &p->dev, p->stream_id))
-			pr_err("smmu: %s: %s not attached: its DMA stays blocked by the SMMU\n",
-			       s->name, p->dev.name);
+		if (attach(s, &p->dev, p->stream_id)) {
+			pr_err("smmu: %s: %s not attached: the SMMU aborts its stream and the DMA "
+			       "layer refuses its mappings\n", s->name, p->dev.name);
+			iommu_detach_device(&p->dev);
+		}
 	}
 }
 
@@ -959,16 +1148,19 @@ int smmu_show(unsigned int idx, u32 sid)
 		const struct iommu_domain *d = s->masters[i].dom;
 
 		kprintf("  stream 0x%04x %-24s asid %u, %llu maps, %llu unmaps, %llu TLBI, "
-			"%llu syncs\n", s->masters[i].sid, s->masters[i].dev->name, d->asid,
+			"%llu syncs%s\n", s->masters[i].sid, s->masters[i].dev->name, d->asid,
 			(unsigned long long)d->stats.maps, (unsigned long long)d->stats.unmaps,
-			(unsigned long long)d->stats.tlbi, (unsigned long long)d->stats.syncs);
+			(unsigned long long)d->stats.tlbi, (unsigned long long)d->stats.syncs,
+			s->masters[i].blocked ? ", BLOCKED (detached)" : "");
 	}
 	if (sid != ~0U) {
-		const u64 *ste = sid >> s->sid_bits ? NULL : ste_of(s, sid);
+		u64 ste[SMMU_STE_DWORDS];
+		int ret = smmu_ste_read(idx, sid, ste);
 
-		if (!ste) {
-			kprintf("  stream 0x%x: no STE (level-1 descriptor invalid or out of range): "
-				"aborts\n", sid);
+		if (ret) {
+			kprintf("  stream 0x%x: no STE (%s): aborts\n", sid,
+				ret == -ERANGE ? "beyond the stream table" :
+						 "level-1 descriptor invalid");
 			return 0;
 		}
 		kprintf("  STE 0x%x: V %llu, Config %llu (%s), S1ContextPtr 0x%llx\n", sid,

@@ -42,6 +42,15 @@ void smmu_ste_write(u64 *dst, const u64 src[SMMU_STE_DWORDS], void (*publish)(vo
 	publish(ctx);
 }
 
+void smmu_ste_block(u64 *dst, void (*publish)(void *ctx), void *ctx)
+{
+	u64 abort[SMMU_STE_DWORDS];
+
+	smmu_ste_abort(abort);
+	*(volatile u64 *)dst = abort[0];
+	publish(ctx); /* the abort observable before the caller's CFGI_STE */
+}
+
 void smmu_cd_s1(u64 cd[SMMU_CD_DWORDS], const struct smmu_cd_cfg *c)
 {
 	unsigned int cache = c->coherent ? SMMU_CACHE_WBRA : SMMU_CACHE_NC;

@@ -108,6 +108,7 @@ unsigned int edu_init(const char *bootargs)
 	}
 	while ((p = pci_find(EDU_VENDOR, EDU_DEVICE, p)) && nr_edus < EDU_MAX) {
 		struct edu *e = &edus[nr_edus];
+		const char *how;
 		u32 ident, sid;
 
 		if (!p->enabled || p->bar[0].size < EDU_BAR_SIZE_MIN || p->bar[0].io) {
@@ -130,14 +131,14 @@ unsigned int edu_init(const char *bootargs)
 		edu_take_irq(e);
 		pci_set_master(p, true);
 		nr_edus++;
+		how = !smmu_stream_of(e->dev, &sid) ? "behind the SMMU" :
+		      e->dev->iommu ? "DMA blocked by the IOMMU (not attached)" : "direct DMA";
 		if (e->intid)
 			kprintf("edu: %s v%u.%u, %lu-bit DMA mask, completion interrupt INTID %u, "
-				"%s\n", p->bdf, ident >> 24, (ident >> 16) & 0xff, bits, e->intid,
-				!smmu_stream_of(e->dev, &sid) ? "behind the SMMU" : "direct DMA");
+				"%s\n", p->bdf, ident >> 24, (ident >> 16) & 0xff, bits, e->intid, how);
 		else
 			kprintf("edu: %s v%u.%u, %lu-bit DMA mask, completion polled, %s\n", p->bdf,
-				ident >> 24, (ident >> 16) & 0xff, bits,
-				!smmu_stream_of(e->dev, &sid) ? "behind the SMMU" : "direct DMA");
+				ident >> 24, (ident >> 16) & 0xff, bits, how);
 	}
 	return nr_edus;
 }

@@ -28,8 +28,12 @@
  * is reset (CC.EN = 0 stops all command processing, NVMe 1.4 7.3.2) and
  * brought back with new queues: only then are the request's buffers
  * unmapped, because a controller that has not stopped may still write
- * them. If it cannot be stopped, the controller is marked unusable and its
- * DMA memory is never released.
+ * them. A controller that does not stop, or does not come back, is marked
+ * unusable (requests fail at once with -ENODEV) and its bus mastering
+ * turned off, which stops its DMA even if CC.EN did not: the buffers are
+ * unmapped and nothing stays allocated for the request. Only a function
+ * that ignores Bus Master Enable too keeps its DMA memory for good.
+ * nvme_ctrl_reset() brings an unusable controller back.
  */
 #include <arch/barrier.h>
 #include <arch/cpu.h>
@@ -81,19 +85,30 @@ static u32 cqe_word(const struct nvme_cqe *e, unsigned int w)
 /*
  * Wait until CSTS.RDY equals @ready, within CAP.TO (NVMe 1.4 3.1.1: the
  * worst-case time for RDY to follow a change of CC.EN). CSTS.CFS or an
- * all-ones read (the function is gone) end the wait early.
+ * all-ones read (the function is gone) end the wait early. An armed
+ * c->test_reset_fault for this direction makes RDY read stuck (once).
  */
 static int wait_ready(struct nvme_ctrl *c, bool ready)
 {
 	u64 deadline = timer_deadline((u64)c->ready_timeout_ms * 1000);
+	bool stuck = false;
 	u32 csts;
 
+	if (unlikely(c->test_reset_fault) &&
+	    c->test_reset_fault == (ready ? NVME_RESET_FAULT_NOT_READY : NVME_RESET_FAULT_NO_STOP)) {
+		c->test_reset_fault = NVME_RESET_FAULT_NONE;
+		stuck = true;
+		kprintf("%s: self-test: CSTS.RDY is made to read %u during this wait\n", c->name,
+			ready ? 0U : 1U);
+	}
 	for (;;) {
 		csts = rd32(c, NVME_REG_CSTS);
 		if (csts == ~0U) {
 			pr_err("%s: CSTS reads all-ones: the controller does not respond\n", c->name);
 			return -ENODEV;
 		}
+		if (stuck)
+			csts = ready ? csts & ~(u32)NVME_CSTS_RDY : csts | NVME_CSTS_RDY;
 		if (ready && (csts & NVME_CSTS_CFS)) {
 			pr_err("%s: controller fatal status (CSTS 0x%08x, CFS set) while enabling\n",
 			       c->name, csts);
@@ -105,8 +120,9 @@ static int wait_ready(struct nvme_ctrl *c, bool ready)
 			break;
 		cpu_relax();
 	}
-	pr_err("%s: CSTS.RDY still %u %u ms (CAP.TO) after CC.EN was set to %u (CSTS 0x%08x%s)\n",
-	       c->name, ready ? 0U : 1U, c->ready_timeout_ms, ready ? 1U : 0U, csts,
+	pr_err("%s: controller %s: CSTS.RDY still %u %u ms after CC.EN was set to %u (CSTS "
+	       "0x%08x%s)\n", c->name, ready ? "not ready" : "did not stop", ready ? 0U : 1U,
+	       c->ready_timeout_ms, ready ? 1U : 0U, csts,
 	       (csts & NVME_CSTS_CFS) ? ", fatal status" : "");
 	return -ETIMEDOUT;
 }
@@ -297,7 +313,7 @@ static void report_smmu_fault(struct nvme_ctrl *c, unsigned long seq)
 		       (unsigned long long)f.ev.addr, f.ev.read ? "read" : "write");
 }
 
-static int ctrl_recover(struct nvme_ctrl *c);
+static int ctrl_restart(struct nvme_ctrl *c);
 
 /*
  * Issue @cmd on @q and wait up to @timeout_us for its completion.
@@ -384,7 +400,7 @@ static int submit(struct nvme_ctrl *c, struct nvme_queue *q, struct nvme_sqe *cm
 		       (csts & NVME_CSTS_CFS) ? ", fatal status" : "");
 		report_smmu_fault(c, seq);
 		if (!c->in_setup)
-			ctrl_recover(c);
+			ctrl_restart(c);
 		return -ETIMEDOUT;
 	}
 	c->stats.cmds++;
@@ -511,11 +527,26 @@ static int ctrl_start(struct nvme_ctrl *c)
 }
 
 /*
- * After a timeout: stop the controller, then bring it back with fresh
- * queues. Return: 0 (usable again), else -errno with the controller marked
- * unusable (and, if it could not be stopped, its DMA memory kept).
+ * Mark @c unusable (requests fail with -ENODEV) and stop its DMA by
+ * clearing Bus Master Enable: then the buffers of the request that failed
+ * may be unmapped and reused even if the controller did not stop. Only if
+ * it neither stopped (@stopped: CSTS.RDY read 0) nor lets go of bus
+ * mastering is its memory kept (c->dma_unsafe).
  */
-static int ctrl_recover(struct nvme_ctrl *c)
+static void ctrl_give_up(struct nvme_ctrl *c, bool stopped)
+{
+	c->dead = true;
+	if (pci_stop_dma(c->pdev) && !stopped)
+		c->dma_unsafe = true;
+}
+
+/*
+ * Stop the controller (CC.EN = 0 ends all command processing, NVMe 1.4
+ * 7.3.2), then bring it back with fresh queues: after a timeout, and for
+ * nvme_ctrl_reset(). Return: 0 (usable again), else -errno with the
+ * controller given up (ctrl_give_up()).
+ */
+static int ctrl_restart(struct nvme_ctrl *c)
 {
 	unsigned long flags;
 	int ret;
@@ -529,24 +560,36 @@ static int ctrl_recover(struct nvme_ctrl *c)
 	mask_intx(c, true);
 	ret = ctrl_disable(c);
 	if (ret) {
-		c->dead = true;
-		c->dma_unsafe = true;
-		pr_err("%s: the controller did not stop: marked unusable; the memory it was given "
-		       "stays mapped\n", c->name);
+		ctrl_give_up(c, false);
+		c->in_setup = false;
+		pr_err("%s: the controller did not stop (error %d): marked unusable; %s\n", c->name,
+		       ret, c->dma_unsafe ? "its DMA could not be stopped either: the memory it was "
+		       "given stays mapped" : "bus mastering is off, so its DMA has stopped");
 		return ret;
 	}
+	/* Stopped: bus mastering back on (off if it was given up), commands allowed again. */
+	pci_set_master(c->pdev, true);
+	c->dead = false;
 	ret = ctrl_start(c);
 	c->in_setup = false;
 	if (ret) {
-		c->dead = true;
+		ctrl_give_up(c, ctrl_disable(c) == 0);
 		pr_err("%s: the controller did not come back after the reset (error %d): marked "
 		       "unusable\n", c->name, ret);
-		if (ctrl_disable(c))
-			c->dma_unsafe = true;
 		return ret;
 	}
 	kprintf("%s: controller reset; usable again\n", c->name);
 	return 0;
+}
+
+int nvme_ctrl_reset(struct nvme_ctrl *c)
+{
+	if (c->dma_unsafe) {
+		pr_err("%s: not reset: its DMA could not be stopped earlier, so the memory it was "
+		       "given is kept and the controller is not used again\n", c->name);
+		return -EBUSY;
+	}
+	return ctrl_restart(c);
 }
 
 /* Read or write @len bytes (whole blocks) of mapped segments, one command per chunk. */
@@ -1019,8 +1062,8 @@ unsigned int nvme_init(void)
 			if (c->intid)
 				give_up_irq(c);
 			/* Stopped before its memory goes back; kept if it will not stop. */
-			if (c->adminq.sq && !c->dma_unsafe)
-				c->dma_unsafe = ctrl_disable(c) != 0;
+			if (c->adminq.sq && !c->dma_unsafe && ctrl_disable(c))
+				c->dma_unsafe = pci_stop_dma(p) != 0;
 			c->adminq.live = c->ioq.live = false;
 			pci_set_master(p, false);
 			free_buffers(c);

@@ -35,6 +35,20 @@
 struct pci_dev;
 struct device;
 
+/*
+ * Self-test hook (c->test_reset_fault): the next wait of a controller
+ * reset for CSTS.RDY sees the bit stuck, whatever the controller does, so
+ * the driver's handling of a controller that fails to reset can be tested
+ * on QEMU, whose controller always resets. The wait still reads CSTS and
+ * still ends at its time bound (c->ready_timeout_ms). Used once, then
+ * cleared; unarmed it costs one load and a branch per wait.
+ */
+enum nvme_reset_fault {
+	NVME_RESET_FAULT_NONE,
+	NVME_RESET_FAULT_NO_STOP,	/* RDY stays 1 after CC.EN = 0: the controller does not stop */
+	NVME_RESET_FAULT_NOT_READY,	/* RDY stays 0 after CC.EN = 1: it does not come back */
+};
+
 struct nvme_sqe {
 	u32 dw[NVME_SQE_DWORDS];
 };
@@ -83,7 +97,7 @@ struct nvme_ctrl {
 	u64 cap;
 	u32 vs;
 	u32 dstrd;			/* CAP.DSTRD: doorbells 4 << dstrd bytes apart */
-	u32 ready_timeout_ms;		/* CAP.TO */
+	u32 ready_timeout_ms;		/* CAP.TO (a self-test may shorten it) */
 	u64 max_xfer;			/* bytes per command: MDTS, NLB, PRP list */
 	u64 io_timeout_us, admin_timeout_us;
 
@@ -99,16 +113,21 @@ struct nvme_ctrl {
 	bool irq_live;			/* INTx unmasked: completions arrive by interrupt */
 	bool irq_lost;			/* had INTx, gave it up (lost or foreign interrupts) */
 	u32 irq_not_ours_run;
-	bool dead;			/* unusable: every request fails with -ENODEV */
+	/*
+	 * Unusable: every request fails with -ENODEV at once, and bus mastering
+	 * is off. nvme_ctrl_reset() may bring it back.
+	 */
+	bool dead;
 	bool in_setup;			/* probe or reset: a timeout is not recovered from */
 	/*
-	 * The controller could not be stopped after a timeout: memory it was
-	 * given may still be written, so nothing it was given is unmapped or
-	 * freed again.
+	 * The controller could not be stopped, neither by CC.EN = 0 nor by
+	 * clearing Bus Master Enable: memory it was given may still be
+	 * written, so nothing it was given is unmapped or freed again.
 	 */
 	bool dma_unsafe;
-	/* Self-test hook: the next N submissions are written but not rung. */
+	/* Self-test hooks: the next N submissions are written but not rung; the next reset fails. */
 	unsigned int test_drop_doorbells;
+	enum nvme_reset_fault test_reset_fault;
 
 	/* Identify Controller */
 	u16 vid, ssvid, cntlid;
@@ -137,5 +156,18 @@ struct nvme_ctrl *nvme_ctrl_get(unsigned int i);
  * Return: 0, or -errno after a report (status, timeout, unusable controller).
  */
 int nvme_identify(struct nvme_ctrl *c, u8 cns, u32 nsid);
+
+/*
+ * nvme_ctrl_reset() - reset @c (CC.EN = 0, wait for CSTS.RDY = 0) and bring
+ * it back with fresh queues, as the timeout recovery does; also for a
+ * controller marked unusable (c->dead), which is usable again on success.
+ * No command may be in flight (the driver waits for each).
+ * Return: 0; -EBUSY if its DMA could not be stopped earlier (c->dma_unsafe:
+ * it is never touched again); else the failing step's -errno (-ETIMEDOUT:
+ * CSTS.RDY did not follow CC.EN within c->ready_timeout_ms; -EIO: fatal
+ * status; -ENODEV: the controller does not respond), printed, with the
+ * controller marked unusable and its DMA stopped.
+ */
+int nvme_ctrl_reset(struct nvme_ctrl *c);
 
 #endif /* DRIVERS_NVME_INTERNAL_H */

@@ -3,14 +3,17 @@
  * (drivers/block/) do not reach. Identify data, requests that break the
  * PRP rule (bounced), a request that needs a PRP list, an error status
  * from the device, a command that never completes, the completion
- * interrupt. Every test checks that the driver's DMA mappings are back to
- * what they were (dma_debug_live) and leaves the disk as it found it: the
- * runner compares every byte of the image afterwards.
+ * interrupt, a controller that fails to reset. Every test checks that the
+ * driver's DMA mappings are back to what they were (dma_debug_live) and
+ * leaves the disk as it found it: the runner compares every byte of the
+ * image afterwards.
  */
+#include <arch/timer.h>
 #include <dma.h>
 #include <drivers/blockdev.h>
 #include <drivers/irq.h>
 #include <drivers/pci.h>
+#include <drivers/pci_regs.h>
 #include <errno.h>
 #include <layout.h>
 #include <mm/page_alloc.h>
@@ -407,4 +410,139 @@ SELFTEST(nvme, completion_interrupt)
 	ST_ASSERT(dma_debug_live(c->dev) == live, "live DMA records %u, before %u",
 		  dma_debug_live(c->dev), live);
 	return ST_PASS;
+}
+
+/* The CSTS.RDY wait of a reset made to fail: short, so it costs this, not CAP.TO. */
+#define NVME_TEST_READY_TIMEOUT_MS 20U
+#define NVME_TEST_IO_TIMEOUT_US 100000U
+/* A request to an unusable controller is refused at once, well within this. */
+#define NVME_TEST_REFUSE_US 20000U
+/* Slack over the time bounds for a failing reset (TCG, console output). */
+#define NVME_TEST_SLACK_US 1000000U
+
+static bool bus_master_on(const struct nvme_ctrl *c)
+{
+	return pci_read_config16(c->pdev, PCI_COMMAND) & PCI_COMMAND_MASTER;
+}
+
+/* Read LBA 0 into @seg and compare with the runner's pattern. Return: 0 or -errno (-EILSEQ: wrong data). */
+static int read_lba0(struct nvme_ctrl *c, struct blk_seg *seg)
+{
+	int ret;
+
+	memset(seg->buf, 0, seg->len);
+	ret = blockdev_rw(&c->bd, false, 0, seg, 1);
+	return ret ? ret : check_segs(seg, 1, 0, false) >= 0 ? -EILSEQ : 0;
+}
+
+/*
+ * One reset made to fail by @fault, reached as a timeout's recovery and as
+ * nvme_ctrl_reset(): -ETIMEDOUT to the caller, the controller unusable
+ * with its DMA stopped, nothing left mapped or allocated, requests refused
+ * at once; then, the hook unarmed, a reset brings it back.
+ */
+static enum st_result reset_fails(struct selftest_ctx *ctx, struct nvme_ctrl *c,
+				  struct blk_seg *seg, enum nvme_reset_fault fault)
+{
+	const char *kind = fault == NVME_RESET_FAULT_NO_STOP ? "does not stop" : "is not ready";
+	struct blk_test_dma_state before;
+	u64 not_before, not_after, submitted;
+	int ret;
+
+	/* Warm: an SMMU table page this read needs is in place before the baseline. */
+	ret = read_lba0(c, seg);
+	ST_ASSERT(ret == 0, "read of LBA 0 before the test: %d", ret);
+	blk_test_dma_state(c->dev, &before);
+
+	/* A read whose doorbell is withheld times out; the reset of its recovery fails. */
+	c->ready_timeout_ms = NVME_TEST_READY_TIMEOUT_MS;
+	c->io_timeout_us = NVME_TEST_IO_TIMEOUT_US;
+	c->test_drop_doorbells = 1;
+	c->test_reset_fault = fault;
+	not_before = timer_deadline(NVME_TEST_IO_TIMEOUT_US + NVME_TEST_READY_TIMEOUT_MS * 1000);
+	not_after = timer_deadline(NVME_TEST_IO_TIMEOUT_US + NVME_TEST_SLACK_US);
+	ret = blockdev_rw(&c->bd, false, 0, seg, 1);
+	ST_ASSERT(c->test_reset_fault == NVME_RESET_FAULT_NONE && !c->test_drop_doorbells,
+		  "the timeout's recovery never reached the CSTS.RDY wait (controller %s)", kind);
+	ST_ASSERT(ret == -ETIMEDOUT, "controller %s: the timed-out read returned %d, want "
+		  "-ETIMEDOUT", kind, ret);
+	ST_ASSERT(timer_expired(not_before), "controller %s: the reset gave up before its %u ms "
+		  "bound", kind, NVME_TEST_READY_TIMEOUT_MS);
+	ST_ASSERT(!timer_expired(not_after), "controller %s: the failing reset took more than "
+		  "%u ms (CAP.TO is %u ms)", kind, NVME_TEST_SLACK_US / 1000,
+		  nvme_cap_timeout_ms(c->cap));
+	ST_ASSERT(c->dead && !c->dma_unsafe, "controller %s: dead %d, DMA unsafe %d; want 1, 0",
+		  kind, c->dead, c->dma_unsafe);
+	ST_ASSERT(!bus_master_on(c), "controller %s: bus mastering still on", kind);
+	if (blk_test_dma_changed(ctx, c->dev, &before, "after the failed reset"))
+		return ST_FAIL;
+
+	/* Unusable: refused at once, nothing reaches the controller. */
+	submitted = c->adminq.submitted + c->ioq.submitted;
+	not_after = timer_deadline(NVME_TEST_REFUSE_US);
+	ret = blockdev_rw(&c->bd, false, 0, seg, 1);
+	ST_ASSERT(ret == -ENODEV, "a read from the unusable controller returned %d, want -ENODEV",
+		  ret);
+	ST_ASSERT(!timer_expired(not_after), "refusing a read took more than %u ms",
+		  NVME_TEST_REFUSE_US / 1000);
+	ST_ASSERT(c->adminq.submitted + c->ioq.submitted == submitted,
+		  "the unusable controller was given a command");
+
+	/* As a re-initialisation: the same failure straight from nvme_ctrl_reset(). */
+	c->test_reset_fault = fault;
+	ret = nvme_ctrl_reset(c);
+	ST_ASSERT(ret == -ETIMEDOUT && c->dead && !bus_master_on(c), "nvme_ctrl_reset(), "
+		  "controller %s: %d, dead %d; want -ETIMEDOUT, dead, bus mastering off", kind,
+		  ret, c->dead);
+	if (blk_test_dma_changed(ctx, c->dev, &before, "after the failed nvme_ctrl_reset()"))
+		return ST_FAIL;
+
+	/* Unarmed: the reset works, and so does the disk. */
+	ret = nvme_ctrl_reset(c);
+	ST_ASSERT(ret == 0 && !c->dead && bus_master_on(c), "nvme_ctrl_reset() after the "
+		  "failure: %d, dead %d; want 0, usable, bus mastering on", ret, c->dead);
+	ret = read_lba0(c, seg);
+	ST_ASSERT(ret == 0, "read of LBA 0 after the recovery: %d", ret);
+	if (blk_test_dma_changed(ctx, c->dev, &before, "after the recovery"))
+		return ST_FAIL;
+	return ST_PASS;
+}
+
+/*
+ * A controller that fails to reset (QEMU's always resets: the
+ * c->test_reset_fault hook makes CSTS.RDY read stuck), both ways: it does
+ * not stop (RDY stays 1 after CC.EN = 0) and it does not come back (RDY
+ * stays 0 after CC.EN = 1). The waits stay bounded by the shortened
+ * c->ready_timeout_ms; see reset_fails() for what is checked.
+ */
+SELFTEST(nvme, reset_failure)
+{
+	static const enum nvme_reset_fault faults[] = { NVME_RESET_FAULT_NOT_READY,
+							NVME_RESET_FAULT_NO_STOP };
+	struct nvme_ctrl *c = test_ctrl();
+	enum st_result r = ST_PASS;
+	u64 io_timeout;
+	u32 ready_timeout;
+	struct blk_seg seg;
+	unsigned int i;
+
+	if (!c)
+		ST_SKIP("no NVMe controller");
+	seg.buf = page_alloc(0);
+	ST_ASSERT(seg.buf, "no memory");
+	seg.len = PAGE_SIZE;
+	io_timeout = c->io_timeout_us;
+	ready_timeout = c->ready_timeout_ms;
+	for (i = 0; i < ARRAY_SIZE(faults) && r == ST_PASS; i++) {
+		r = reset_fails(ctx, c, &seg, faults[i]);
+		c->io_timeout_us = io_timeout;
+		c->ready_timeout_ms = ready_timeout;
+		c->test_drop_doorbells = 0;
+		c->test_reset_fault = NVME_RESET_FAULT_NONE;
+	}
+	/* A failed check may have left it unusable: give the later tests a working one. */
+	if (c->dead && !c->dma_unsafe)
+		nvme_ctrl_reset(c);
+	page_free(seg.buf);
+	return r;
 }

@@ -289,6 +289,20 @@ void pci_set_master(struct pci_dev *p, bool on)
 	pci_write_config16(p, PCI_COMMAND, cmd);
 }
 
+int pci_stop_dma(struct pci_dev *p)
+{
+	u16 cmd;
+
+	pci_set_master(p, false);
+	cmd = pci_read_config16(p, PCI_COMMAND);
+	if (cmd & PCI_COMMAND_MASTER) {
+		kprintf("pci: error: %s: Bus Master Enable still set after it was cleared "
+			"(COMMAND 0x%04x): the function's DMA cannot be stopped\n", p->bdf, cmd);
+		return -EIO;
+	}
+	return 0;
+}
+
 /* --- printing helpers ------------------------------------------------------ */
 
 /* "1 MiB", "16 KiB", "0x1800 B": exact binary units only. */

@@ -213,6 +213,8 @@ static int vblk_start(struct virtio_blk *vb, bool first)
 	ret = virtio_pci_begin(vp, VBLK_FEATURES);
 	if (ret)
 		return ret;
+	/* Reset: the device may have DMA again (off if it was given up). */
+	pci_set_master(vp->pdev, true);
 	if (first) {
 		ret = read_config(vb);
 		if (ret)
@@ -271,18 +273,41 @@ fail:
 /*
  * After a failed request: reset the device (it stops using every buffer it
  * was given: 2.4.1) and start it again. A device that does not come back
- * is given up.
+ * is given up, and its bus mastering turned off: one that did not reset
+ * cannot use the buffers then either, so they may be unmapped. Only if it
+ * ignores that too is its memory kept (vb->dma_unsafe).
+ * Return: 0 or the start's -errno.
  */
-static void vblk_restart(struct virtio_blk *vb)
+static int vblk_restart(struct virtio_blk *vb)
 {
+	int ret;
+
 	vb->stats.resets++;
-	if (vblk_start(vb, false)) {
+	ret = vblk_start(vb, false);
+	if (ret) {
 		vb->dead = true;
-		pr_err("virtio-blk: %s: could not restart the device: further requests are "
-		       "refused\n", vb->bd.name);
-		return;
+		if (pci_stop_dma(vb->vp.pdev))
+			vb->dma_unsafe = true;
+		pr_err("virtio-blk: %s: could not restart the device (error %d): further requests "
+		       "are refused; %s\n", vb->bd.name, ret, vb->dma_unsafe ?
+		       "its DMA could not be stopped: the memory it was given stays mapped" :
+		       "bus mastering is off, so its DMA has stopped");
+		return ret;
 	}
+	vb->dead = false;
 	kprintf("virtio-blk: %s: device reset and restarted\n", vb->bd.name);
+	return 0;
+}
+
+int virtio_blk_reset(struct virtio_blk *vb)
+{
+	if (vb->dma_unsafe) {
+		pr_err("virtio-blk: %s: not reset: its DMA could not be stopped earlier, so the "
+		       "memory it was given is kept and the device is not used again\n",
+		       vb->bd.name);
+		return -EBUSY;
+	}
+	return vblk_restart(vb);
 }
 
 /*
@@ -474,7 +499,7 @@ int virtio_blk_request(struct virtio_blk *vb, u32 type, u64 sector, const struct
 		vblk_restart(vb);
 	}
 unmap:
-	if (nsegs)
+	if (nsegs && !vb->dma_unsafe)
 		dma_unmap_sg(dev, sg, (int)nsegs, dir);
 	if (ret)
 		return ret;
@@ -536,7 +561,6 @@ static int vblk_probe(struct virtio_blk *vb, struct pci_dev *p, unsigned int idx
 		return -ENOMEM;
 	}
 	vblk_take_irq(vb, idx);
-	pci_set_master(p, true);
 	ret = vblk_start(vb, true);
 	if (ret) {
 		pci_set_master(p, false);

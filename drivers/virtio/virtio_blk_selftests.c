@@ -3,11 +3,14 @@
  * drivers/block/blockdev_selftests.c): what was negotiated, the ring
  * behind the SMMU, completion by interrupt, and the failure paths: an
  * error status from the device, a request the device never completes, a
- * device that stops on a DMA fault. After each failure nothing is left
- * mapped and the disk still works.
+ * device that stops on a DMA fault, a device that fails to reset. After
+ * each failure nothing is left mapped and the disk still works.
  */
+#include <arch/timer.h>
 #include <device.h>
 #include <dma.h>
+#include <drivers/pci.h>
+#include <drivers/pci_regs.h>
 #include <drivers/smmu_v3.h>
 #include <drivers/virtio_blk.h>
 #include <drivers/virtio_regs.h>
@@ -21,14 +24,21 @@
 #define VBLK_TEST_UNMAPPED_IOVA 0x0ff80000ULL
 /* The timeout the never-completed request gets (the default is seconds). */
 #define VBLK_TEST_TIMEOUT_US 50000
+/* The bound of a reset made to fail (VIRTIO_RESET_TIMEOUT_US is 1 s). */
+#define VBLK_TEST_RESET_TIMEOUT_US 20000
+/* A request to a disk given up is refused at once, well within this. */
+#define VBLK_TEST_REFUSE_US 20000
+/* Slack over the time bounds for a failing reset (TCG, console output). */
+#define VBLK_TEST_SLACK_US 500000
 
 static struct device *dev_of(const struct virtio_blk *vb)
 {
 	return vb->bd.dev;
 }
 
-/* Block 0 reads back as the runner's pattern: the disk works. */
-static enum st_result still_works(struct selftest_ctx *ctx, struct virtio_blk *vb, u8 *buf)
+/* Sector 2 reads back as the runner's pattern: the disk works (@when: for messages). */
+static enum st_result works(struct selftest_ctx *ctx, struct virtio_blk *vb, u8 *buf,
+			    const char *when)
 {
 	struct blk_seg seg = { buf, VIRTIO_BLK_SECTOR_SIZE };
 	unsigned int i;
@@ -36,11 +46,16 @@ static enum st_result still_works(struct selftest_ctx *ctx, struct virtio_blk *v
 
 	memset(buf, 0, VIRTIO_BLK_SECTOR_SIZE);
 	ret = virtio_blk_request(vb, VIRTIO_BLK_T_IN, 2, &seg, 1);
-	ST_ASSERT(ret == 0, "%s: a good read after the failure: %d", vb->bd.name, ret);
+	ST_ASSERT(ret == 0, "%s: a good read %s: %d", vb->bd.name, when, ret);
 	for (i = 0; i < VIRTIO_BLK_SECTOR_SIZE; i++)
 		ST_ASSERT(buf[i] == blk_pattern_before(2 * VIRTIO_BLK_SECTOR_SIZE + i),
-			  "%s: sector 2 byte %u is 0x%02x after the failure", vb->bd.name, i, buf[i]);
+			  "%s: sector 2 byte %u is 0x%02x %s", vb->bd.name, i, buf[i], when);
 	return ST_PASS;
+}
+
+static enum st_result still_works(struct selftest_ctx *ctx, struct virtio_blk *vb, u8 *buf)
+{
+	return works(ctx, vb, buf, "after the failure");
 }
 
 /* Every virtio-blk function on the bus became a disk (a refused one is a failure). */
@@ -279,4 +294,112 @@ SELFTEST(virtio, blk_dma_fault_recovers)
 	ret = still_works(ctx, vb, buf);
 	page_free(buf);
 	return ret;
+}
+
+static bool bus_master_on(const struct virtio_blk *vb)
+{
+	return pci_read_config16(vb->vp.pdev, PCI_COMMAND) & PCI_COMMAND_MASTER;
+}
+
+/* See SELFTEST(virtio, blk_reset_failure). */
+static enum st_result reset_fails(struct selftest_ctx *ctx, struct virtio_blk *vb, u8 *buf)
+{
+	struct blk_seg seg = { buf + 1, 3 * VIRTIO_BLK_SECTOR_SIZE };
+	struct blk_test_dma_state before;
+	u64 not_before, not_after, requests;
+	enum st_result r;
+	int ret;
+
+	/* Warm: an SMMU table page the reads need is in place before the baseline. */
+	r = works(ctx, vb, buf, "before the test");
+	if (r != ST_PASS)
+		return r;
+	blk_test_dma_state(dev_of(vb), &before);
+
+	/* A request never notified times out; the reset of its recovery fails. */
+	vb->timeout_us = VBLK_TEST_TIMEOUT_US;
+	vb->vp.reset_timeout_us = VBLK_TEST_RESET_TIMEOUT_US;
+	vb->fault = VBLK_FAULT_NO_NOTIFY;
+	vb->vp.test_reset_stuck = true;
+	not_before = timer_deadline(VBLK_TEST_TIMEOUT_US + VBLK_TEST_RESET_TIMEOUT_US);
+	not_after = timer_deadline(VBLK_TEST_TIMEOUT_US + VBLK_TEST_SLACK_US);
+	ret = virtio_blk_request(vb, VIRTIO_BLK_T_IN, 0, &seg, 1);
+	ST_ASSERT(!vb->vp.test_reset_stuck, "%s: the timeout's recovery never reset the device",
+		  vb->bd.name);
+	ST_ASSERT(ret == -ETIMEDOUT, "%s: the timed-out read returned %d, want -ETIMEDOUT",
+		  vb->bd.name, ret);
+	ST_ASSERT(timer_expired(not_before), "%s: the reset gave up before its %u ms bound",
+		  vb->bd.name, VBLK_TEST_RESET_TIMEOUT_US / 1000);
+	ST_ASSERT(!timer_expired(not_after), "%s: the failing reset took more than %u ms",
+		  vb->bd.name, VBLK_TEST_SLACK_US / 1000);
+	ST_ASSERT(vb->dead && !vb->dma_unsafe, "%s: dead %d, DMA unsafe %d; want 1, 0",
+		  vb->bd.name, vb->dead, vb->dma_unsafe);
+	ST_ASSERT(!bus_master_on(vb), "%s: bus mastering still on", vb->bd.name);
+	if (blk_test_dma_changed(ctx, dev_of(vb), &before, "after the failed reset"))
+		return ST_FAIL;
+
+	/* Given up: refused at once, nothing reaches the device. */
+	requests = vb->stats.requests;
+	not_after = timer_deadline(VBLK_TEST_REFUSE_US);
+	ret = blockdev_rw(&vb->bd, false, 0, &seg, 1);
+	ST_ASSERT(ret == -EIO, "%s: a read from the disk given up returned %d, want -EIO",
+		  vb->bd.name, ret);
+	ST_ASSERT(!timer_expired(not_after), "%s: refusing a read took more than %u ms",
+		  vb->bd.name, VBLK_TEST_REFUSE_US / 1000);
+	ST_ASSERT(vb->stats.requests == requests, "%s: the device was given a request",
+		  vb->bd.name);
+
+	/* As a re-initialisation: the same failure straight from virtio_blk_reset(). */
+	vb->vp.test_reset_stuck = true;
+	ret = virtio_blk_reset(vb);
+	ST_ASSERT(ret == -ETIMEDOUT && vb->dead && !bus_master_on(vb), "%s: virtio_blk_reset() "
+		  "with the reset failing: %d, dead %d; want -ETIMEDOUT, dead, bus mastering off",
+		  vb->bd.name, ret, vb->dead);
+	if (blk_test_dma_changed(ctx, dev_of(vb), &before, "after the failed virtio_blk_reset()"))
+		return ST_FAIL;
+
+	/* Unarmed: the reset works, and so does the disk. */
+	ret = virtio_blk_reset(vb);
+	ST_ASSERT(ret == 0 && !vb->dead && bus_master_on(vb), "%s: virtio_blk_reset() after the "
+		  "failure: %d, dead %d; want 0, usable, bus mastering on", vb->bd.name, ret,
+		  vb->dead);
+	r = still_works(ctx, vb, buf);
+	if (r != ST_PASS)
+		return r;
+	return blk_test_dma_changed(ctx, dev_of(vb), &before, "after the recovery") ? ST_FAIL :
+									       ST_PASS;
+}
+
+/*
+ * A device that fails to reset (QEMU's always do: the vp.test_reset_stuck
+ * hook makes device_status read non-zero after the reset, until the
+ * shortened bound vp.reset_timeout_us), reached as a timed-out request's
+ * recovery and as virtio_blk_reset(): -ETIMEDOUT to the caller, the disk
+ * given up with bus mastering off, nothing left mapped or allocated,
+ * requests refused at once with -EIO; the hook unarmed, a reset brings it
+ * back and the pattern reads again.
+ */
+SELFTEST(virtio, blk_reset_failure)
+{
+	struct virtio_blk *vb = virtio_blk_get(0);
+	u32 timeout, reset_timeout;
+	enum st_result r;
+	u8 *buf;
+
+	if (!vb)
+		ST_SKIP("no virtio-blk disk");
+	buf = page_alloc(0);
+	ST_ASSERT(buf, "no memory");
+	timeout = vb->timeout_us;
+	reset_timeout = vb->vp.reset_timeout_us;
+	r = reset_fails(ctx, vb, buf);
+	vb->timeout_us = timeout;
+	vb->vp.reset_timeout_us = reset_timeout;
+	vb->vp.test_reset_stuck = false;
+	vb->fault = VBLK_FAULT_NONE;
+	/* A failed check may have left it given up: give the later tests a working disk. */
+	if (vb->dead && !vb->dma_unsafe)
+		virtio_blk_reset(vb);
+	page_free(buf);
+	return r;
 }

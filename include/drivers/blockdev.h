@@ -21,6 +21,7 @@
 
 struct blockdev;
 struct device;
+struct selftest_ctx;
 
 struct blk_seg {
 	void *buf;
@@ -94,5 +95,27 @@ struct blockdev *blockdev_find(const char *name);
 int blockdev_rw(struct blockdev *bd, bool write, u64 lba, const struct blk_seg *segs,
 		unsigned int nsegs);
 int blockdev_flush(struct blockdev *bd);
+
+/*
+ * For the drivers' self-tests of a device that fails to reset (nvme.*,
+ * virtio.*): what such a failure must leave as it found it. @live: the
+ * device's live streaming mappings and coherent allocations (dma-debug);
+ * @free_bytes: the free bytes of every coherent pool and of the firmware's
+ * pages together (the pools dma_alloc_coherent() draws from).
+ */
+struct blk_test_dma_state {
+	unsigned int live;
+	u64 free_bytes;
+};
+
+void blk_test_dma_state(const struct device *dev, struct blk_test_dma_state *s);
+
+/*
+ * blk_test_dma_changed() - whether @dev's state differs from @before; if
+ * so, @ctx's test is failed with what differs, after @when ("vblk0: after
+ * the failed reset"). Return: true if it differs (the test returns ST_FAIL).
+ */
+bool blk_test_dma_changed(struct selftest_ctx *ctx, const struct device *dev,
+			  const struct blk_test_dma_state *before, const char *when);
 
 #endif /* DRIVERS_BLOCKDEV_H */

@@ -137,6 +137,19 @@ void pci_write_config32(const struct pci_dev *p, unsigned int off, u32 v);
 void pci_set_master(struct pci_dev *p, bool on);
 
 /*
+ * pci_stop_dma() - take @p's DMA away from a device that did not stop when
+ * told to (a reset that did not complete): clear Bus Master Enable, with
+ * which the function "is not permitted to issue any Memory or I/O
+ * Requests" (PCIe Base 4.0 7.5.1.1.3), and read COMMAND back. That read's
+ * completion does not pass the function's earlier posted writes (2.4.1,
+ * without Relaxed Ordering), so once it returns with the bit clear, no
+ * DMA write of the function is still on its way to memory.
+ * Return: 0, or -EIO (printed) if the bit reads back set: the function
+ * ignores it, and the memory it was given must not be reused.
+ */
+int pci_stop_dma(struct pci_dev *p);
+
+/*
  * pci_find_capability() - offset of @p's first capability with ID @cap_id
  * (PCI_CAP_ID_*) in the standard capability list (PCI Local Bus 3.0,
  * 6.7). The walk is bounded (a looping list ends it).

@@ -59,7 +59,16 @@ bool smmu_fault_find(unsigned long after, u32 sid, struct smmu_fault *out);
 int smmu_issue(unsigned int idx, const u64 (*cmds)[SMMU_CMD_DWORDS], unsigned int n);
 
 struct smmu_counters {
-	u64 cmds, syncs, cerrors, events, overflows, gerrors;
+	u64 cmds, syncs;
+	u64 cerrors;		/* command errors recovered (GERROR.CMDQ_ERR) */
+	u64 events;		/* event records consumed */
+	/*
+	 * Times events were lost, each reported once: EVENTQ_PROD.OVFLG
+	 * toggled (7.4) or GERROR.EVENTQ_ABT_ERR raised (7.2.2), both
+	 * acknowledged so that recording resumes.
+	 */
+	u64 overflows;
+	u64 gerrors;		/* global errors acknowledged, CMDQ_ERR aside */
 	u64 evtq_irqs;		/* event-queue interrupts taken */
 	bool evtq_irq;		/* events arrive by interrupt (else polled only) */
 };
@@ -75,7 +84,42 @@ int smmu_show(unsigned int idx, u32 sid);
 /* Print the last faults (most recent last). */
 void smmu_show_faults(void);
 
-/* The stream ID @dev was attached with. Return: 0 or -ENODEV (not translated). */
+/*
+ * smmu_stream_of() - the stream ID of @dev on the SMMU that owns it,
+ * translated or blocked by smmu_detach().
+ * Return: 0, or -ENODEV (no stream attached at boot: direct DMA, or an
+ * attach that failed, which leaves the device blocked).
+ */
 int smmu_stream_of(const struct device *dev, u32 *sid);
+
+/*
+ * smmu_detach() - block @dev: its STE aborts every transaction ("no event
+ * recorded", 5.2), what the SMMU cached of the stream's configuration and
+ * of its domain's ASID is invalidated (CFGI_STE + SYNC, then TLBI + SYNC),
+ * and the DMA layer refuses its mappings (iommu_detach_device()). The
+ * domain (table, IOVA space, ASID) is kept for smmu_attach().
+ * The device must have no live mappings and its stream no other device.
+ * Return: 0; -ENODEV (not an SMMU's device); -EALREADY (blocked already);
+ * -EBUSY (IOVA still mapped, or a shared stream: reported, nothing
+ * changed); -EIO/-ETIMEDOUT (a command failed: reported; the STE aborts
+ * and the device counts as blocked).
+ */
+int smmu_detach(struct device *dev);
+
+/*
+ * smmu_attach() - undo smmu_detach(): the STE translates through the
+ * device's domain again (TLBI of its ASID and CFGI_CD first).
+ * Return: 0; -ENODEV; -EALREADY (not blocked); -EIO (the device stays
+ * blocked as far as the DMA layer is concerned).
+ */
+int smmu_attach(struct device *dev);
+
+/*
+ * smmu_ste_read() - copy the STE stream @sid of SMMU @idx selects.
+ * Return: 0; -ENODEV; -ERANGE (beyond the stream table: C_BAD_STREAMID);
+ * -ENOENT (2-level table whose level-1 descriptor for @sid is invalid,
+ * SPAN 0: the stream aborts).
+ */
+int smmu_ste_read(unsigned int idx, u32 sid, u64 ste[SMMU_STE_DWORDS]);
 
 #endif /* DRIVERS_SMMU_V3_H */

@@ -27,11 +27,20 @@ void smmu_ste_s1(u64 ste[SMMU_STE_DWORDS], phys_addr_t cd, bool coherent);
  * with @publish (a DSB so the SMMU can observe the stores) between the two
  * steps and after the last. The caller then issues CFGI_STE + CMD_SYNC.
  * Valid only when the old entry is invalid or aborts, so that the SMMU
- * ignores words 1..7 while they change. Going back to abort is a single
- * store of word 0 (smmu_ste_abort()'s word 0), which needs no ordering.
+ * ignores words 1..7 while they change. Going back to abort is
+ * smmu_ste_block().
  */
 void smmu_ste_write(u64 *dst, const u64 src[SMMU_STE_DWORDS], void (*publish)(void *ctx),
 		    void *ctx);
+
+/*
+ * smmu_ste_block() - make the live entry @dst abort: one 64-bit store of
+ * smmu_ste_abort()'s word 0 (V = 1, Config = abort), then @publish. A
+ * single store, so the SMMU fetches either the old entry or the aborting
+ * one (3.21.3); words 1..7 are left as they are, IGNORED under
+ * Config = abort. The caller then issues CFGI_STE + CMD_SYNC.
+ */
+void smmu_ste_block(u64 *dst, void (*publish)(void *ctx), void *ctx);
 
 struct smmu_cd_cfg {
 	u16 asid;

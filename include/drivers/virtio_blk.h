@@ -69,7 +69,12 @@ struct virtio_blk {
 	u32 intid;			/* 0: completion polled */
 	bool irq_lost;			/* had an interrupt, which never came: now polled */
 	volatile bool irq_seen;		/* the ISR reported a used buffer */
-	bool dead;			/* could not be restarted: requests refused */
+	bool dead;			/* could not be restarted: requests refused, DMA stopped */
+	/*
+	 * Its DMA could not be stopped (no reset, Bus Master Enable ignored):
+	 * nothing it was given is unmapped or freed again.
+	 */
+	bool dma_unsafe;
 	u32 timeout_us;			/* per request (VIRTIO_BLK_TIMEOUT_US) */
 	enum virtio_blk_fault fault;
 	dma_addr_t fault_addr;
@@ -113,9 +118,22 @@ struct virtio_blk *virtio_blk_get(unsigned int i);
  * Every error is printed with the disk's name, the request and the cause.
  * Nothing stays mapped when it returns; after -ETIMEDOUT and a device
  * failure the device has been reset and restarted (or, if that failed
- * too, the disk refuses further requests).
+ * too, the disk is given up: its bus mastering turned off, so it cannot
+ * use the buffers even if it did not reset, and further requests refused
+ * with -EIO at once until virtio_blk_reset() succeeds).
  */
 int virtio_blk_request(struct virtio_blk *vb, u32 type, u64 sector, const struct blk_seg *segs,
 		       unsigned int nsegs);
+
+/*
+ * virtio_blk_reset() - reset the device and start it again with its ring
+ * (3.1.1), as after a failed request; also for a disk given up (vb->dead),
+ * which works again on success. No request may be in flight.
+ * Return: 0; -EBUSY if its DMA could not be stopped earlier
+ * (vb->dma_unsafe); else -errno from the start (-ETIMEDOUT: device_status
+ * did not read 0 within vb->vp.reset_timeout_us), printed, with the disk
+ * given up.
+ */
+int virtio_blk_reset(struct virtio_blk *vb);
 
 #endif /* DRIVERS_VIRTIO_BLK_H */

@@ -28,7 +28,17 @@ extern struct dma_mem *dma_cma_mem;	/* linux,cma-default */
 extern struct dma_mem *dma_nc_mem;	/* firmware NC pool for non-coherent devices */
 extern struct swiotlb *dma_default_swiotlb;
 
-struct dma_mem *dma_mem_of(phys_addr_t pa);
+/* The pool holding physical address @pa, or NULL. */
+static inline struct dma_mem *dma_mem_of(phys_addr_t pa)
+{
+	unsigned int i;
+
+	for (i = 0; i < dma_nr_mems; i++)
+		if (pa >= dma_mems[i].base && pa - dma_mems[i].base < dma_mems[i].size)
+			return &dma_mems[i];
+	return NULL;
+}
+
 /* Recompute dev->direct_fast/direct_limit after masks or coherency change. */
 void dma_update_fast_path(struct device *dev);
 /* Allocate 2^order pages from @m, reclaiming lent pages if needed. */

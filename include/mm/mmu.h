@@ -1,5 +1,6 @@
 /*
- * The CPU's stage-1 identity map (VA == PA), built with mm/pgtable.c.
+ * The CPU's stage-1 identity map (VA == PA), built with mm/pgtable.c, and
+ * the remap window for Normal-NC aliases (below; include/layout.h).
  *
  * Memory types and the MAIR_EL1 slot each uses:
  *
@@ -13,6 +14,7 @@
  *
  * Every mapped region is recorded (a memory map as data); a region is never
  * remapped, so no valid descriptor is ever changed (no break-before-make).
+ * Window mappings are removed again, with TLB invalidation.
  */
 #ifndef MM_MMU_H
 #define MM_MMU_H
@@ -80,7 +82,58 @@ const struct mmu_region *mmu_regions(unsigned int *count);
 
 const char *mmu_type_name(enum mmu_type type);
 
+/*
+ * mmu_type_attrs() - the stage-1 descriptor attribute bits (PTE_ATTR_MASK)
+ * the CPU's tables use for @type: MAIR slot, shareability, access
+ * permissions, execute-never, AF. 0 for MMU_HOLE (never mapped). Pure
+ * (mm/mmu_attrs.c), host-tested.
+ */
+u64 mmu_type_attrs(enum mmu_type type);
+
 /* Input address bits of the map (from ID_AA64MMFR0_EL1.PARange, at most 48). */
 unsigned int mmu_va_bits(void);
+
+/*
+ * The remap window (include/layout.h; allocator in mm/remap.c): Normal-NC
+ * aliases of physical ranges that the identity map has Normal WB, for the
+ * coherent buffers of non-coherent devices (Linux's DMA_DIRECT_REMAP).
+ * The caller owns the cache maintenance of the cacheable alias (the Arm
+ * ARM's "Mismatched memory attributes" rules; see mm/dma.c). Implemented
+ * by mm/mmu.c in the image and by a fake in host tests of mm/dma.c.
+ */
+
+/*
+ * mmu_remap_init() - set up the window's VA allocator (metadata from the
+ * boot arena). Called once by dma_init(). Return: 0, -ENOMEM.
+ */
+int mmu_remap_init(void);
+
+/*
+ * mmu_remap_nc() - map [pa, pa + size) Normal Non-cacheable at a fresh
+ * window address, ready to use (barriers issued). @size: a power of two of
+ * pages. Return: 0 with *va; -ENODEV (no window), -EINVAL, -ENOMEM (window
+ * full or no table pages; nothing changed).
+ */
+int mmu_remap_nc(phys_addr_t pa, u64 size, void **va);
+
+/*
+ * mmu_remap_unmap() - remove a mapping mmu_remap_nc() made at @va and
+ * invalidate its TLB entries on every PE (TLBI, DSB ISH, ISB): any later
+ * access to @va faults. *pa and *size (may be NULL) get what it mapped.
+ * Return: 0; -EINVAL if @va is not the start of a live window mapping.
+ */
+int mmu_remap_unmap(void *va, phys_addr_t *pa, u64 *size);
+
+/* Physical address behind window address @va. Return: 0, -ENOENT. */
+int mmu_remap_phys(const void *va, phys_addr_t *pa);
+
+/* Whether @va lies in the remap window (mapped or not). */
+bool mmu_in_remap_window(const void *va);
+
+/*
+ * mmu_lookup() - walk the CPU's tables (TTBR0 or TTBR1 by @va) for one
+ * address. Return: 0 with *pa, the leaf descriptor and its level; -ENOENT.
+ */
+int mmu_lookup(uintptr_t va, phys_addr_t *pa, u64 *desc, unsigned int *level);
 
 #endif /* MM_MMU_H */

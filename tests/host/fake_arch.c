@@ -13,11 +13,19 @@
 static struct fake_cache_rec fake_log[FAKE_LOG_MAX];
 static size_t fake_n;
 static size_t fake_dline = FAKE_DEFAULT_DLINE;
+static struct fake_cache_rec expect_log[FAKE_LOG_MAX];
+static size_t expect_n;
 
 void fake_arch_reset(void)
 {
 	fake_n = 0;
+	expect_n = 0;
 	fake_dline = FAKE_DEFAULT_DLINE;
+}
+
+void fake_arch_reset_log(void)
+{
+	fake_n = 0;
 }
 
 void fake_arch_set_dline_size(size_t bytes)
@@ -102,4 +110,37 @@ void dcache_clean_inval_poc(uintptr_t start, uintptr_t end)
 void dma_barrier_complete(void)
 {
 	record(FAKE_BARRIER, 0);
+}
+
+void fake_expect_reset(void)
+{
+	expect_n = 0;
+}
+
+void fake_expect(enum fake_cache_op op, uintptr_t addr)
+{
+	mock_assert(expect_n < FAKE_LOG_MAX, "fake expected list full", __FILE__, __LINE__);
+	if (expect_n < FAKE_LOG_MAX)
+		expect_log[expect_n++] = (struct fake_cache_rec){ .op = op, .addr = addr };
+}
+
+size_t fake_expect_count(void)
+{
+	return expect_n;
+}
+
+void fake_arch_check(const char *what)
+{
+	size_t i;
+
+	for (i = 0; i < fake_n && i < expect_n; i++)
+		if (fake_log[i].op != expect_log[i].op || fake_log[i].addr != expect_log[i].addr)
+			fail_msg("%s: op %zu is %s 0x%lx, expected %s 0x%lx", what, i,
+				 fake_cache_op_name(fake_log[i].op), (unsigned long)fake_log[i].addr,
+				 fake_cache_op_name(expect_log[i].op),
+				 (unsigned long)expect_log[i].addr);
+	if (fake_n != expect_n)
+		fail_msg("%s: %zu ops recorded, expected %zu", what, fake_n, expect_n);
+	fake_n = 0;
+	expect_n = 0;
 }

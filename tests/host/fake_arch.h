@@ -33,6 +33,8 @@ struct fake_cache_rec {
 
 /* Empty the log; line size back to FAKE_DEFAULT_DLINE. */
 void fake_arch_reset(void);
+/* Empty the log only (the line size stays). */
+void fake_arch_reset_log(void);
 /* Line size reported by cache_dline_size() and used to split ranges. */
 void fake_arch_set_dline_size(size_t bytes);
 /* The log: fake_arch_nrecs() entries. */
@@ -40,5 +42,15 @@ size_t fake_arch_nrecs(void);
 const struct fake_cache_rec *fake_arch_recs(void);
 /* Name of an op, for messages. */
 const char *fake_cache_op_name(enum fake_cache_op op);
+
+/*
+ * An expected list for a test to build (fake_expect()) and compare with the
+ * log: fake_arch_check() fails the cmocka test at the first difference,
+ * naming @what, then empties both.
+ */
+void fake_expect_reset(void);
+void fake_expect(enum fake_cache_op op, uintptr_t addr);
+size_t fake_expect_count(void);
+void fake_arch_check(const char *what);
 
 #endif /* FAKE_ARCH_H */

@@ -55,6 +55,11 @@ HOST_TESTS += buddy
 HOST_TEST_buddy_SRCS := mm/buddy.c
 HOST_TEST_buddy_CFLAGS :=
 
+# mm/alloc_trace.c: the allocator benchmarks' traces (host and image share them).
+HOST_TESTS += alloc_trace
+HOST_TEST_alloc_trace_SRCS := mm/alloc_trace.c
+HOST_TEST_alloc_trace_CFLAGS :=
+
 # mm/blockpool.c: dma_pool core; Linux placement rule, boundary/alignment sweep,
 # bad frees refused, chunks in and out of their home slots.
 HOST_TESTS += blockpool
@@ -134,3 +139,20 @@ HOST_TEST_fuzz_dtb_SRCS := tools/fuzz/dtb_path.c mm/memmap.c mm/dt_dma.c lib/dt.
 HOST_TEST_fuzz_dtb_CFLAGS := -Idrivers/irq -Idrivers/pci -Itools/fuzz \
 	-DFUZZ_FIXTURE_DIR='"$(abspath tests/fixtures/fuzz)"'
 HOST_TEST_fuzz_dtb_DTBS := $(patsubst tests/fixtures/dt/%.dts,%,$(wildcard tests/fixtures/dt/*.dts))
+
+# mm/remap.c: the remap window (Normal-NC aliases): VA allocator, mappings
+# through the real pgtable builder, prepare-then-commit; mm/mmu_attrs.c:
+# the attribute bits of each CPU memory type.
+HOST_TESTS += remap
+HOST_TEST_remap_SRCS := mm/remap.c mm/pgtable.c mm/buddy.c mm/mmu_attrs.c
+HOST_TEST_remap_CFLAGS :=
+
+# mm/dma.c with mm/swiotlb.c, mm/dma_debug.c, mm/dma_cache.c: the exact
+# cache-op list per call and direction (recording fake of arch/cache.h),
+# bounce copies and slots, every dma-debug report, coherent buffers and
+# their Normal-NC aliases; pools, remap window and console faked over host
+# memory (tests/host/fake_dma_env.c).
+HOST_TESTS += dma_api
+HOST_TEST_dma_api_SRCS := mm/dma.c mm/swiotlb.c mm/dma_debug.c mm/dma_cache.c mm/buddy.c \
+	mm/dt_dma.c mm/memmap.c lib/dt.c lib/fmt.c tests/host/fake_arch.c tests/host/fake_dma_env.c
+HOST_TEST_dma_api_CFLAGS :=

@@ -22,24 +22,6 @@
 
 #include "fake_arch.h"
 
-#define MAX_EXPECT FAKE_LOG_MAX
-
-static struct fake_cache_rec expect[MAX_EXPECT];
-static size_t nexpect;
-
-static void exp_reset(void)
-{
-	nexpect = 0;
-}
-
-static void exp_add(enum fake_cache_op op, uintptr_t addr)
-{
-	assert_true(nexpect < MAX_EXPECT);
-	expect[nexpect].op = op;
-	expect[nexpect].addr = addr;
-	nexpect++;
-}
-
 enum phase { MAP, UNMAP };
 
 /* The reference: one decision per line, from the rules in the file comment. */
@@ -56,27 +38,10 @@ static void exp_range(enum phase ph, uintptr_t va, size_t size, enum dma_data_di
 		bool whole = l >= va && l + line <= end;
 
 		if (ph == MAP)
-			exp_add(FAKE_CLEAN, l);
+			fake_expect(FAKE_CLEAN, l);
 		else
-			exp_add(whole ? FAKE_INVAL : FAKE_CLEAN_INVAL, l);
+			fake_expect(whole ? FAKE_INVAL : FAKE_CLEAN_INVAL, l);
 	}
-}
-
-/* The recorded log must equal the expected list; report the first difference. */
-static void check_log(const char *what)
-{
-	const struct fake_cache_rec *got = fake_arch_recs();
-	size_t n = fake_arch_nrecs(), i;
-
-	for (i = 0; i < n && i < nexpect; i++) {
-		if (got[i].op != expect[i].op || got[i].addr != expect[i].addr) {
-			fail_msg("%s: op %zu is %s 0x%lx, expected %s 0x%lx", what, i,
-				 fake_cache_op_name(got[i].op), (unsigned long)got[i].addr,
-				 fake_cache_op_name(expect[i].op), (unsigned long)expect[i].addr);
-		}
-	}
-	if (n != nexpect)
-		fail_msg("%s: %zu ops recorded, expected %zu", what, n, nexpect);
 }
 
 static const enum dma_data_direction dirs[] = { DMA_BIDIRECTIONAL, DMA_TO_DEVICE,
@@ -118,17 +83,17 @@ static void matrix(size_t line)
 
 					fake_arch_reset();
 					fake_arch_set_dline_size(line);
-					exp_reset();
+					fake_expect_reset();
 					dma_cache_for_device(va, size, dirs[d]);
 					exp_range(MAP, va, size, dirs[d], line);
-					check_log(what);
+					fake_arch_check(what);
 
 					fake_arch_reset();
 					fake_arch_set_dline_size(line);
-					exp_reset();
+					fake_expect_reset();
 					dma_cache_for_cpu(va, size, dirs[d]);
 					exp_range(UNMAP, va, size, dirs[d], line);
-					check_log(what);
+					fake_arch_check(what);
 				}
 }
 
@@ -230,24 +195,24 @@ static void test_batch_one_barrier(void **state)
 
 	(void)state;
 	fake_arch_reset();
-	exp_reset();
+	fake_expect_reset();
 	for (i = 0; i < sizeof(sg) / sizeof(sg[0]); i++) {
 		dma_cache_for_device(sg[i].va, sg[i].size, DMA_BIDIRECTIONAL);
 		exp_range(MAP, sg[i].va, sg[i].size, DMA_BIDIRECTIONAL, 64);
 	}
 	dma_barrier_complete();
-	exp_add(FAKE_BARRIER, 0);
-	check_log("sg map");
+	fake_expect(FAKE_BARRIER, 0);
+	fake_arch_check("sg map");
 
 	fake_arch_reset();
-	exp_reset();
+	fake_expect_reset();
 	for (i = 0; i < sizeof(sg) / sizeof(sg[0]); i++) {
 		dma_cache_for_cpu(sg[i].va, sg[i].size, DMA_FROM_DEVICE);
 		exp_range(UNMAP, sg[i].va, sg[i].size, DMA_FROM_DEVICE, 64);
 	}
 	dma_barrier_complete();
-	exp_add(FAKE_BARRIER, 0);
-	check_log("sg unmap");
+	fake_expect(FAKE_BARRIER, 0);
+	fake_arch_check("sg unmap");
 }
 
 /* The *_complete() variants: the range, then exactly one barrier. */
@@ -260,20 +225,20 @@ static void test_complete_variants(void **state)
 	for (d = 0; d < 3; d++) {
 		snprintf(what, sizeof(what), "for_device_complete %s", dir_names[d]);
 		fake_arch_reset();
-		exp_reset();
+		fake_expect_reset();
 		dma_cache_for_device_complete(0x5021, 300, dirs[d]);
 		exp_range(MAP, 0x5021, 300, dirs[d], 64);
-		exp_add(FAKE_BARRIER, 0);
-		check_log(what);
+		fake_expect(FAKE_BARRIER, 0);
+		fake_arch_check(what);
 
 		snprintf(what, sizeof(what), "for_cpu_complete %s", dir_names[d]);
 		fake_arch_reset();
-		exp_reset();
+		fake_expect_reset();
 		dma_cache_for_cpu_complete(0x5021, 300, dirs[d]);
 		exp_range(UNMAP, 0x5021, 300, dirs[d], 64);
 		if (dirs[d] != DMA_TO_DEVICE)
-			exp_add(FAKE_BARRIER, 0);
-		check_log(what);
+			fake_expect(FAKE_BARRIER, 0);
+		fake_arch_check(what);
 	}
 }
 

@@ -44,6 +44,11 @@ SHIM_PARAMS = SHIM_BASE + 0x100
 SHIM_DTB = 0x44000000
 
 MACHINE_DEFAULT = "virt,iommu=smmuv3,gic-version=3"
+# The soak run: how many operations (SOAK_OPS), from which seed (random unless SOAK_SEED
+# is set), and its own hard timeout (README "Soak": the measured wall time).
+SOAK_OPS = int(os.environ.get("SOAK_OPS", "100000"), 0)
+SOAK_SEED = int(os.environ.get("SOAK_SEED", "0"), 0) or int.from_bytes(os.urandom(8), "little")
+SOAK_TIMEOUT = 180
 SUMMARY_RE = re.compile(r"selftest: summary: (\d+) passed, (\d+) failed, (\d+) skipped")
 PROMPT_RE = r"fw> $"     # the console waits for a line
 DTB = object()           # in a run's fdtput arguments: the DTB being edited
@@ -77,12 +82,39 @@ def run_defs():
               that follows them (CRs dropped) must match every regex before
               the next step is typed; "-console" runs end with 'poweroff'
               (see run_steps())
+    timeout   this run's hard timeout in seconds, when longer than --timeout
+    announce  a line the runner prints before the run (the soak's seed)
     """
     edu = ["-device", "edu"]
     edu2 = ["-device", "edu", "-device", "edu"]
     # The SMMU/PCI matrix: SMMU on/off, GICv3/v2, PCIe coherent or not, 28/32-bit edu.
     smmu_must = [r"smmu: /smmuv3@[0-9a-f]+: SMMUv3", r"selftest: PASS edu\.streaming_roundtrip",
-                 r"selftest: PASS edu\.devices_are_isolated"]
+                 r"selftest: PASS edu\.devices_are_isolated",
+                 # Hostile devices (README "Hardening"): overflow, detach, unused streams.
+                 r"smmu: overflow round 2: .* [1-9]\d* lost, [1-9]\d* overflow reports",
+                 r"event queue overflow: events lost",
+                 r"selftest: PASS smmu\.event_queue_overflow_recovers",
+                 r"-> stream 0x[0-9a-f]+, blocked \(detached: STE aborts\)",
+                 r"selftest: PASS smmu\.detached_device_is_blocked",
+                 r"selftest: PASS smmu\.unused_streams_abort"]
+    # A device that fails to reset (nvme.reset_failure, virtio.blk_reset_failure):
+    # what did not happen, named; the device given up with its DMA stopped; refused.
+    nvme_reset_failure = [
+        r"error: nvme0: controller not ready: CSTS\.RDY still 0 20 ms after CC\.EN was set to 1",
+        r"error: nvme0: the controller did not come back after the reset \(error -110\): "
+        r"marked unusable",
+        r"error: nvme0: controller did not stop: CSTS\.RDY still 1 20 ms after CC\.EN was set "
+        r"to 0",
+        r"error: nvme0: the controller did not stop \(error -110\): marked unusable; bus "
+        r"mastering is off, so its DMA has stopped",
+        r"error: nvme0: read of blocks 0\.\.7 refused: the controller is unusable"]
+    vblk_reset_failure = [
+        r"error: virtio: vblk0 \(0000:00:\d\d\.0\): device status still 0x[0-9a-f]{2} 20 ms "
+        r"after the reset: the device did not reset",
+        r"error: virtio-blk: vblk0: could not restart the device \(error -110\): further "
+        r"requests are refused; bus mastering is off, so its DMA has stopped",
+        r"error: virtio-blk: vblk0: read of sectors 0\.\.2 \(1536 bytes\) refused: the device "
+        r"failed and could not be restarted"]
     return {
         "default": dict(boot="kernel", devices=edu2, expect="pass",
                         must=[r"entered at EL1", r"model \"linux,dummy-virt\"",
@@ -140,6 +172,22 @@ def run_defs():
                             must=[r"linear stream table", r"coherent, event interrupt",
                                   r"selftest: PASS edu\.no_stale_translation_after_unmap"]
                             + smmu_must),
+        # The DT puts the second edu (RID 0x18) on stream 0x10018, beyond the
+        # SMMU's 16 SIDSIZE bits: not attached, blocked, its DMA refused.
+        "smmu-sid-range": dict(boot="kernel", expect="pass",
+                               devices=["-device", "edu,dma_mask=0xffffffff",
+                                        "-device", "edu,dma_mask=0xffffffff"],
+                               append="selftest.exit edu.dma_bits=32 selftest.only=pci,edu,smmu",
+                               iommu_map=[(0x0, 0x0, 0x18), (0x18, 0x10018, 0x8),
+                                          (0x20, 0x20, 0xffe0)],
+                               must=[r"stream 0x10018 is beyond the 16 stream ID bits in use",
+                                     r"pci 0000:00:03\.0 not attached: the SMMU aborts its stream "
+                                     r"and the DMA layer refuses its mappings",
+                                     r"edu: 0000:00:03\.0 .*DMA blocked by the IOMMU \(not attached\)",
+                                     r"dma-debug: pci 0000:00:03\.0: DMA refused: the IOMMU blocks",
+                                     r"smmu: unattached 0000:00:03\.0: DMA to 0x[0-9a-f]+: edu says",
+                                     r"selftest: PASS smmu\.unattached_function_refused",
+                                     r"selftest: PASS smmu\.detached_device_is_blocked"]),
         "nosmmu-dma32": dict(boot="kernel", machine="virt,gic-version=3",
                              devices=["-device", "edu,dma_mask=0xffffffff"], expect="pass",
                              append="selftest.exit edu.dma_bits=32",
@@ -169,19 +217,21 @@ def run_defs():
                            r"selftest: PASS nvme\.error_status",
                            r"selftest: PASS nvme\.timeout_recovers",
                            r"selftest: PASS nvme\.completion_interrupt",
+                           r"selftest: PASS nvme\.reset_failure", *nvme_reset_failure,
                            r"fw> nvme\nnvme0: 0000:00:\d\d\.0 1b36:0010 \"QEMU NVMe Ctrl\" "
                            r"serial fwtest0 .*\n  CAP 0x[0-9a-f]{16}: MQES \d+, .*\n"
                            r"  interrupt: INTx, INTID \d+: \d+ taken, \d+ with completions, "
                            r"0 not ours\n  admin queue 0: 32 entries, .*\n  I/O queue 1: 32 "
                            r"entries, .*\n  nvme0n1: namespace 1, LBA format 0, 2048 blocks of "
-                           r"512 bytes \(1 MiB\)\n  commands \d+, .* timeouts 1, resets 1, "
+                           r"512 bytes \(1 MiB\)\n  commands \d+, .* timeouts 3, resets 7, "
                            r"lost interrupts 0\n"]),
         "nvme-nosmmu": dict(boot="kernel", machine="virt,gic-version=3", expect="pass",
                             disks=[dict(kind="nvme", size=1 << 20)],
                             must=[r"nvme0: .* serial fwtest0 .*direct DMA",
                                   r"selftest: PASS nvme\.prp_list",
                                   r"selftest: PASS nvme\.prp_rule_violation",
-                                  r"selftest: PASS nvme\.timeout_recovers"]),
+                                  r"selftest: PASS nvme\.timeout_recovers",
+                                  r"selftest: PASS nvme\.reset_failure", *nvme_reset_failure]),
         # virtio-blk (modern PCI, iommu_platform=on) through the SMMU, then
         # without one; the image is checked byte by byte after each run.
         "virtio-blk": dict(boot="kernel", expect="pass",
@@ -209,7 +259,8 @@ def run_defs():
                                  r"completed after 50 ms",
                                  r"selftest: PASS virtio\.blk_dma_fault_recovers",
                                  r"DMA to IOVA 0xff80000 faulted in the SMMU: F_TRANSLATION",
-                                 r"virtio-blk: vblk0: device reset and restarted"]),
+                                 r"virtio-blk: vblk0: device reset and restarted",
+                                 r"selftest: PASS virtio\.blk_reset_failure", *vblk_reset_failure]),
         # PCIe not coherent: the ring in Normal-NC memory, the data cleaned and
         # invalidated around each request (unaligned segments: partial lines).
         "virtio-blk-noncoherent": dict(boot="kernel", overlay="qemu-virt-noncoherent",
@@ -227,8 +278,9 @@ def run_defs():
                                             "blk read vblk0 x", "blk read vblk0 0 99",
                                             "blk frob"],
                                    must=[r"\nvblk0  1 MiB, 2048 blocks of 512 bytes, pci "
-                                         r"0000:00:02\.0\n  reads \d+ \(.*\), writes 2 "
-                                         r"\(20 KiB\), flushes 1, errors \d+\n",
+                                         # the self-test's 2 writes, and the soak's
+                                         r"0000:00:02\.0\n  reads \d+ \(.*\), writes \d+ "
+                                         r"\(.*\), flushes \d+, errors \d+\n",
                                          r"\nvblk0: block 1\.\.1 \(byte 0x200\):\n"
                                          r"00000200  1e 25 2c 33 3a 41 48 4f 56 5d 64 6b 72 79 "
                                          r"80 87  \|\.%,3:AHOV\]dkry\.\.\|\n(0000[0-9a-f]{4} .*\n){31}",
@@ -247,13 +299,19 @@ def run_defs():
                                         r"blk: PASS write vblk0",
                                         r"selftest: PASS blk\.bad_requests",
                                         r"selftest: PASS virtio\.blk_error_status",
-                                        r"selftest: PASS virtio\.blk_timeout_recovers"]),
+                                        r"selftest: PASS virtio\.blk_timeout_recovers",
+                                        r"selftest: PASS virtio\.blk_reset_failure",
+                                        *vblk_reset_failure]),
         # make bench only: deterministic instruction counts need -icount.
         "bench": dict(boot="kernel", devices=edu, overlay="qemu-virt-pools", expect="pass",
                       extra=["-icount", "shift=0"], bench=True,
-                      append="selftest.exit selftest.only=cache.bench_clean,dma.bench_map,smmu.bench_map",
+                      append="selftest.exit selftest.only=cache.bench_clean,dma.bench_map,"
+                             "dma.bench_alloc,smmu.bench_map",
                       must=[r"selftest: PASS cache\.bench_clean", r"selftest: PASS dma\.bench_map",
-                            r"selftest: PASS smmu\.bench_map"]),
+                            r"bench: alloc_trace coherent-small ", r"bench: alloc_trace coherent-large ",
+                            r"bench: alloc_trace dmapool-64 ", r"bench: alloc_trace dmapool-48 ",
+                            r"bench: alloc_full coherent-small ",
+                            r"selftest: PASS dma\.bench_alloc", r"selftest: PASS smmu\.bench_map"]),
         # make bench only: the DMA layer's share of a block request, per driver.
         "bench-blk": dict(boot="kernel", expect="pass", extra=["-icount", "shift=0"], bench=True,
                           disks=[dict(kind="virtio", size=1 << 20, must_write=False),
@@ -329,6 +387,26 @@ def run_defs():
                             r"data abort, same EL: translation fault, level \d \(write\)",
                             r"FAR  0x0000000000000008",
                             r"selftest: FAIL boot\.deliberate_crash: crashed"]),
+        # The soak (README "Soak"): 100000 random DMA operations over two edus,
+        # a virtio-blk and an NVMe disk behind the SMMU and the pools overlay's
+        # devices, every byte checked, then nothing leaked. A new seed each
+        # time unless SOAK_SEED is set; the disks must come back unchanged.
+        "soak": dict(boot="kernel", devices=edu2, overlay="qemu-virt-pools", expect="pass",
+                     timeout=SOAK_TIMEOUT, announce="seed 0x%x (SOAK_SEED=0x%x replays it)"
+                     % (SOAK_SEED, SOAK_SEED),
+                     disks=[dict(kind="virtio", size=1 << 20, must_write=False),
+                            dict(kind="nvme", size=1 << 20, must_write=False)],
+                     append="selftest.exit selftest.only=soak soak.ops=%d soak.seed=0x%x"
+                     % (SOAK_OPS, SOAK_SEED),
+                     must=[r"soak: seed 0x%x, %d operations over \d+ devices \(2 edu, 2 disks\)"
+                           % (SOAK_SEED, SOAK_OPS),
+                           r"soak: %d operations \(alloc [1-9]\d*, free [1-9]\d*, map [1-9]\d*, "
+                           r"unmap [1-9]\d*, map_sg [1-9]\d*, unmap_sg [1-9]\d*, sync [1-9]\d*, "
+                           r"pool_create [1-9]\d*, pool_alloc [1-9]\d*, pool_free [1-9]\d*, "
+                           r"pool_destroy [1-9]\d*, edu [1-9]\d*, blk_read [1-9]\d*, "
+                           r"blk_write [1-9]\d*\), 0 leaks, 0 corruptions, seed 0x%x"
+                           % (SOAK_OPS, SOAK_SEED),
+                           r"selftest: PASS soak\.random_ops"]),
     }
 
 
@@ -425,15 +503,29 @@ def console_steps(build):
         ("pci x\r", r"^pci x\nusage: pci" + P),
         ("smmu\r", [r"^smmu\n/smmuv3@9050000: base 0x9050000, CR0 0xd, GERROR (0x[01])/\1, 2-level",
                     r"\n  cmdq: 256 entries, PROD 0x[0-9a-f]+ CONS 0x[0-9a-f]+; evtq: 128 entries",
+                    r"\n  commands \d+, syncs \d+, command errors \d+, events \d+, overflows \d+, "
+                    r"global errors \d+\n",
                     r"\n  stream 0x0010 pci 0000:00:02\.0 +asid \d+, \d+ maps, \d+ unmaps.*" + P]),
         ("smmu ste 0x10\r", r"\n  STE 0x10: V 1, Config 5 \(stage 1\), S1ContextPtr 0x[0-9a-f]+\n"
          r"    [0-9a-f]{16} [0-9a-f]{16} [0-9a-f]{16} [0-9a-f]{16}\n" r"    [0-9a-f]{16}.*" + P),
         ("smmu ste 0x7\r", r"\n  STE 0x7: V 1, Config 0 \(abort\)"),
-        ("smmu ste 0x5000\r", r"\n  stream 0x5000: no STE \(level-1 descriptor invalid or out of "
-         r"range\): aborts" + P),
+        ("smmu ste 0x5000\r", r"\n  stream 0x5000: no STE \(level-1 descriptor invalid\): aborts" + P),
+        ("smmu ste 0x1000000\r", r"\n  stream 0x1000000: no STE \(beyond the stream table\): aborts"
+         + P),
         ("smmu ste zz\r", r"^smmu ste zz\nsmmu: 'zz' is not a stream ID\nusage: smmu \[faults \| ste <stream-id>\]" + P),
         ("smmu faults\r", r"^smmu faults(\n  #\d+ F_\w+ .* stream 0x10 IOVA 0x[0-9a-f]+ "
          r"(read|write))+" + P),
+        # The soak at the prompt: a replay by count and seed, and bad input.
+        ("soak 300 0x1234\r", [r"^soak 300 0x1234\nsoak: seed 0x1234, 300 operations over \d+ "
+                               r"devices \(1 edu, 0 disks\)\n",
+                               r"\nsoak: 300 operations \(alloc \d+, .*\), 0 leaks, 0 corruptions, "
+                               r"seed 0x1234\n",
+                               r"\nreplay: bootargs soak\.seed=0x1234 soak\.ops=300 \(console: "
+                               r"soak 300 0x1234\)" + P]),
+        ("soak 0\r", r"^soak 0\nsoak: '0' is not a number of operations above 0\nusage: soak "
+         r"\[ops\] \[seed\]" + P),
+        ("soak 10 0xzz\r", r"^soak 10 0xzz\nsoak: '0xzz' is not a seed \(decimal, or hex with "
+         r"0x\)\nusage: soak \[ops\] \[seed\]" + P),
         # PSCI SYSTEM_RESET: the firmware boots again, to the prompt.
         ("reset\r", r"^reset\n(.*\n)*fw \S+ \(qemu image\), entered at EL1(.*\n)*"
          r"verdict: PASS\nconsole ready; type 'help'" + P),
@@ -580,6 +672,26 @@ def make_dtb(build, name, kind, machine):
     return path
 
 
+def iommu_map_dtb(build, name, r, machine):
+    """QEMU's DTB whose PCIe host iommu-map is r["iommu_map"]: (RID base, stream base, count)
+    entries, all to the SMMU node. QEMU's SMMU still takes the stream from the RID."""
+    outdir = os.path.join(build, "qemu")
+    os.makedirs(outdir, exist_ok=True)
+    path = os.path.join(outdir, name + ".dtb")
+    sh([QEMU, "-M", machine + ",dumpdtb=" + path, "-cpu", "max", "-m", "512M",
+        "-display", "none"] + r.get("devices", []),
+       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    nodes = subprocess.run(["fdtget", "-l", path, "/"], capture_output=True,
+                           text=True, check=True).stdout.split()
+    pcie = "/" + next(n for n in nodes if n.startswith("pcie@"))
+    smmu = "/" + next(n for n in nodes if n.startswith("smmuv3@"))
+    phandle = subprocess.run(["fdtget", "-t", "u", path, smmu, "phandle"], capture_output=True,
+                             text=True, check=True).stdout.strip()
+    cells = [str(v) for rid, sid, n in r["iommu_map"] for v in (rid, phandle, sid, n)]
+    sh(["fdtput", "-t", "u", path, pcie, "iommu-map"] + cells)
+    return path
+
+
 def overlay_dtb(build, name, r, machine):
     """QEMU's DTB with dts/OVERLAY.dtso applied (fdtoverlay), as a board user would."""
     outdir = os.path.join(build, "qemu")
@@ -666,6 +778,8 @@ def qemu_cmd(build, name, r, interactive=False):
         cmd += ["-dtb", overlay_dtb(build, name, r, machine)]
     if r.get("board_dts"):
         cmd += ["-dtb", board_dtb(build, name, r)]
+    if r.get("iommu_map"):
+        cmd += ["-dtb", iommu_map_dtb(build, name, r, machine)]
     if r["boot"] == "kernel":
         cmd += ["-kernel", image]
         if append:
@@ -698,7 +812,9 @@ def qemu_cmd(build, name, r, interactive=False):
 
 
 def run_one(build, name, r, timeout):
-    """Run one configuration; return (ok, reason, guest_summary)."""
+    """Run one configuration (@timeout seconds, or the run's own 'timeout' if
+    longer); return (ok, reason, guest_summary)."""
+    timeout = max(timeout, r.get("timeout", 0))
     os.makedirs(os.path.join(build, "qemu"), exist_ok=True)
     log_path = os.path.join(build, "qemu", name + ".log")
     cmd = qemu_cmd(build, name, r)
@@ -834,6 +950,8 @@ def main():
     npass = nfail = 0
     for n in names:
         t0 = time.monotonic()
+        if defs[n].get("announce"):
+            print("qemu: %s: %s" % (n, defs[n]["announce"]), flush=True)
         ok, why, summ = run_one(a.build, n, defs[n], a.timeout)
         guest = " [guest: %s passed, %s failed, %s skipped]" % summ if summ else ""
         print("qemu: %s %s (%.1fs)%s%s" % ("PASS" if ok else "FAIL", n, time.monotonic() - t0,

@@ -26,17 +26,8 @@
  *
  * Counts are of the host's (x86-64) instructions, not AArch64's.
  *
- * Traces (fixed-seed xorshift64*; the same on every run):
- *   coherent-small: sizes log-uniform 64 B .. 64 KiB, rounded up to pages
- *                   and to a power of two (dma_alloc_coherent's rule);
- *   coherent-large: 4 KiB multiples, log-uniform 4 KiB .. 2 MiB;
- *   dmapool-64:     64-byte blocks, 64-byte aligned, 4 KiB boundary;
- *   dmapool-48:     40-byte blocks, 16-byte aligned (stride 48);
- *   displaced-64:   dmapool-64 with chunks a table window (64 slots * 4 KiB)
- *                   apart, so that all select the same slot and all but the
- *                   first are displaced: the slow paths' cost, no target.
- * Each keeps a live set that ramps up, then random frees and allocations
- * hold it between a low and a high water mark, then drains.
+ * The traces are include/mm/alloc_trace.h's, shared with the image's
+ * bench (mm/bench_selftests.c, the same traces in AArch64 instructions).
  *
  * Output lines (parsed by scripts/bench.py):
  *   frag <trace> <peak_span_bytes> <peak_live_bytes> <peak_req_bytes> <pairs>
@@ -55,35 +46,8 @@
 #include <valgrind/callgrind.h>
 
 #include <dma.h>
+#include <mm/alloc_trace.h>
 #include <mm/buddy.h>
-
-static u64 rng_state;
-
-static u64 rng(void)
-{
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545f4914f6cdd1dULL;
-}
-
-/* Log-uniform integer in [lo, hi]. */
-static u64 log_uniform(u64 lo, u64 hi)
-{
-	unsigned int lb = 63 - __builtin_clzll(lo), hb = 63 - __builtin_clzll(hi);
-	unsigned int b = lb + (unsigned int)(rng() % (hb - lb + 1));
-	u64 v = (1ULL << b) + rng() % (1ULL << b);
-
-	return v < lo ? lo : v > hi ? hi : v;
-}
-
-#define MAX_LIVE 4096
-
-struct obj {
-	u64 addr;
-	u64 bytes;	/* block bytes */
-	u32 id;
-};
 
 static void dump(const char *trace, char op, u32 id)
 {
@@ -93,67 +57,61 @@ static void dump(const char *trace, char op, u32 id)
 	CALLGRIND_DUMP_STATS_AT(tag);
 }
 
-/* A buddy trace: @pairs allocations, live set held between @lo and @hi. */
-static void buddy_trace(const char *name, u64 base, u64 size, u64 min_b, u64 max_b,
-			bool pages_only, unsigned int pairs, unsigned int lo, unsigned int hi)
-{
-	static struct obj live[MAX_LIVE];
+/* A coherent trace over a buddy of the trace's pool (never touched: fake addresses). */
+struct buddy_run {
+	const struct alloc_trace *t;
 	struct buddy b;
-	void *meta = malloc(buddy_meta_bytes(size));
-	unsigned int n = 0, made = 0;
-	u64 live_bytes = 0, req_bytes = 0, peak_live = 0, peak_req = 0, peak_span = 0;
-	static u64 req[MAX_LIVE];
+};
 
-	if (!meta || buddy_init(&b, base, size, meta, buddy_meta_bytes(size))) {
-		fprintf(stderr, "%s: init failed\n", name);
+static int buddy_op_alloc(void *ctx, struct alloc_trace_obj *o)
+{
+	struct buddy_run *r = ctx;
+	unsigned int order = buddy_order_of(o->want);
+	phys_addr_t a;
+	int ret = buddy_alloc(&r->b, order, &a);
+
+	dump(r->t->name, 'a', o->id);
+	if (ret) {
+		fprintf(stderr, "%s: alloc order %u failed (%d)\n", r->t->name, order, ret);
+		return ret;
+	}
+	o->addr = a;
+	o->bytes = PAGE_SIZE << order;
+	return 0;
+}
+
+static int buddy_op_free(void *ctx, const struct alloc_trace_obj *o)
+{
+	struct buddy_run *r = ctx;
+	int ret = buddy_free(&r->b, o->addr);
+
+	dump(r->t->name, 'f', o->id);
+	if (ret)
+		fprintf(stderr, "%s: free of 0x%llx failed (%d)\n", r->t->name,
+			(unsigned long long)o->addr, ret);
+	return ret;
+}
+
+static void buddy_trace(const struct alloc_trace *t)
+{
+	static struct buddy_run r;
+	struct alloc_trace_ops ops = { buddy_op_alloc, buddy_op_free, &r };
+	struct alloc_trace_frag f;
+	void *meta = malloc(buddy_meta_bytes(t->size));
+
+	r.t = t;
+	if (!meta || buddy_init(&r.b, t->base, t->size, meta, buddy_meta_bytes(t->size))) {
+		fprintf(stderr, "%s: init failed\n", t->name);
 		exit(1);
 	}
-	while (made < pairs || n) {
-		bool grow = made < pairs && (n < lo || (n < hi && rng() % 2));
-
-		if (grow) {
-			u64 want = pages_only ? log_uniform(min_b / 4096, max_b / 4096) * 4096
-					      : log_uniform(min_b, max_b);
-			unsigned int order = buddy_order_of(want);
-			phys_addr_t a;
-			int ret = buddy_alloc(&b, order, &a);
-
-			dump(name, 'a', made);
-			if (ret) {
-				fprintf(stderr, "%s: alloc order %u failed (%d)\n", name, order, ret);
-				exit(1);
-			}
-			req[n] = ALIGN_UP(want, 4096);
-			live[n++] = (struct obj){ a, 4096ULL << order, made++ };
-			live_bytes += 4096ULL << order;
-			req_bytes += ALIGN_UP(want, 4096);
-			if (a + (4096ULL << order) - base > peak_span)
-				peak_span = a + (4096ULL << order) - base;
-			if (live_bytes > peak_live)
-				peak_live = live_bytes;
-			if (req_bytes > peak_req)
-				peak_req = req_bytes;
-		} else {
-			unsigned int k = (unsigned int)(rng() % n);
-			struct obj o = live[k];
-
-			if (buddy_free(&b, o.addr)) {
-				fprintf(stderr, "%s: free failed\n", name);
-				exit(1);
-			}
-			dump(name, 'f', o.id);
-			live_bytes -= o.bytes;
-			req_bytes -= req[k];
-			live[k] = live[--n];
-			req[k] = req[n];
-		}
-	}
-	if (buddy_free_bytes(&b) != size) {
-		fprintf(stderr, "%s: leaked\n", name);
+	if (alloc_trace_run(t, &ops, &f))
+		exit(1);
+	if (buddy_free_bytes(&r.b) != t->size) {
+		fprintf(stderr, "%s: leaked\n", t->name);
 		exit(1);
 	}
-	printf("frag %s %llu %llu %llu %u\n", name, (unsigned long long)peak_span,
-	       (unsigned long long)peak_live, (unsigned long long)peak_req, pairs);
+	printf("frag %s %llu %llu %llu %u\n", t->name, (unsigned long long)f.peak_span,
+	       (unsigned long long)f.peak_live, (unsigned long long)f.peak_req, t->pairs);
 	free(meta);
 }
 
@@ -231,62 +189,71 @@ int fmt_snprintf(char *buf, size_t size, const char *fmt, ...)
 static void *(*volatile pool_alloc)(struct dma_pool *, gfp_t, dma_addr_t *) = dma_pool_alloc;
 static void (*volatile pool_free)(struct dma_pool *, void *, dma_addr_t) = dma_pool_free;
 
-static void pool_trace(const char *name, size_t size, size_t align, size_t boundary,
-		       u64 chunk_step, unsigned int pairs, unsigned int lo, unsigned int hi)
-{
-	static struct obj live[MAX_LIVE];
-	static struct device dev = { .name = "bench" };
+struct pool_run {
+	const struct alloc_trace *t;
 	struct dma_pool *pool;
-	unsigned int n = 0, made = 0;
+};
+
+static int pool_op_alloc(void *ctx, struct alloc_trace_obj *o)
+{
+	struct pool_run *r = ctx;
+	unsigned int gets = chunks.gets;
+	dma_addr_t dma;
+	void *cpu = pool_alloc(r->pool, GFP_KERNEL, &dma);
+
+	dump(r->t->name, 'a', o->id);
+	if (!cpu || dma != (uintptr_t)cpu + 0x1000000000ULL) {
+		fprintf(stderr, "%s: alloc failed\n", r->t->name);
+		return -ENOMEM;
+	}
+	if (chunks.gets != gets)
+		printf("grow %s %u\n", r->t->name, o->id);
+	o->addr = (uintptr_t)cpu;
+	o->bytes = r->t->block;
+	return 0;
+}
+
+static int pool_op_free(void *ctx, const struct alloc_trace_obj *o)
+{
+	struct pool_run *r = ctx;
+
+	/* A bad free reports through dma_debug_report(), which exits. */
+	pool_free(r->pool, (void *)(uintptr_t)o->addr, o->addr + 0x1000000000ULL);
+	dump(r->t->name, 'f', o->id);
+	return 0;
+}
+
+static void pool_trace(const struct alloc_trace *t)
+{
+	static struct device dev = { .name = "bench" };
+	static struct pool_run r;
+	struct alloc_trace_ops ops = { pool_op_alloc, pool_op_free, &r };
+	struct alloc_trace_frag f;
 
 	chunks.next = 0x80000000ULL;
-	chunks.step = chunk_step;
-	pool = dma_pool_create(name, &dev, size, align, boundary);
-	if (!pool) {
-		fprintf(stderr, "%s: setup failed\n", name);
+	chunks.step = t->chunk_step;
+	r.t = t;
+	r.pool = dma_pool_create(t->name, &dev, t->block, t->align, t->boundary);
+	if (!r.pool) {
+		fprintf(stderr, "%s: setup failed\n", t->name);
 		exit(1);
 	}
-	while (made < pairs || n) {
-		bool grow = made < pairs && (n < lo || (n < hi && rng() % 2));
-
-		if (grow) {
-			unsigned int gets = chunks.gets;
-			dma_addr_t dma;
-			void *cpu = pool_alloc(pool, GFP_KERNEL, &dma);
-
-			dump(name, 'a', made);
-			if (!cpu || dma != (uintptr_t)cpu + 0x1000000000ULL) {
-				fprintf(stderr, "%s: alloc failed\n", name);
-				exit(1);
-			}
-			if (chunks.gets != gets)
-				printf("grow %s %u\n", name, made);
-			live[n++] = (struct obj){ (u64)(uintptr_t)cpu, size, made++ };
-		} else {
-			unsigned int k = (unsigned int)(rng() % n);
-
-			/* A bad free reports through dma_debug_report(), which exits. */
-			pool_free(pool, (void *)(uintptr_t)live[k].addr,
-				  live[k].addr + 0x1000000000ULL);
-			dump(name, 'f', live[k].id);
-			live[k] = live[--n];
-		}
-	}
+	if (alloc_trace_run(t, &ops, &f))
+		exit(1);
 	/* A leak reports through dma_debug_report(), which exits. */
-	dma_pool_destroy(pool);
-	printf("frag %s 0 0 0 %u\n", name, pairs);
+	dma_pool_destroy(r.pool);
+	printf("frag %s 0 0 0 %u\n", t->name, t->pairs);
 }
 
 int main(void)
 {
-	rng_state = 0x9e3779b97f4a7c15ULL;
-	/* Pool bases as a DT might give them: not aligned beyond what they must be. */
-	buddy_trace("coherent-small", 0x48005000ULL, 48ULL << 20, 64, 64 << 10, false,
-		    8000, 300, 500);
-	buddy_trace("coherent-large", 0x50000000ULL, 448ULL << 20, 4096, 2 << 20, true,
-		    4000, 100, 200);
-	pool_trace("dmapool-64", 64, 64, 4096, 0, 8000, 500, 1000);
-	pool_trace("dmapool-48", 40, 16, 0, 0, 8000, 500, 1000);
-	pool_trace("displaced-64", 64, 64, 4096, 64 * 4096, 4000, 500, 1000);
+	const struct alloc_trace *t;
+
+	for (t = alloc_traces; t->name; t++) {
+		if (t->kind == ALLOC_TRACE_COHERENT)
+			buddy_trace(t);
+		else
+			pool_trace(t);
+	}
 	return 0;
 }
