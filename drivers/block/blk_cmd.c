@@ -1,6 +1,6 @@
 /*
- * Console command `blk`: the registered block devices, and a hex dump of
- * their blocks.
+ * Console command `blk`: the registered block devices, a hex dump of their
+ * blocks, and a reset through the driver.
  */
 #include <console.h>
 #include <device.h>
@@ -96,13 +96,36 @@ static int cmd_blk_read(int argc, char **argv)
 	return ret;
 }
 
-/* blk [read <name> <lba> [count]]: block devices and their statistics, or a hex dump. */
+/*
+ * blk reset <name>: bring back a disk its driver gave up after a failure
+ * (or reset a working one) without rebooting. The driver prints why a
+ * reset failed; the shell then prints the error's name.
+ */
+static int cmd_blk_reset(int argc, char **argv)
+{
+	struct blockdev *bd;
+	int ret;
+
+	if (argc != 3)
+		return -EINVAL;
+	bd = blockdev_find(argv[2]);
+	if (!bd)
+		return no_such_device(argv[2]);
+	ret = blockdev_reset(bd);
+	if (!ret)
+		kprintf("blk: %s: reset; usable again\n", bd->name);
+	return ret;
+}
+
+/* blk [read <name> <lba> [count] | reset <name>]: devices and statistics, a hex dump, a reset. */
 static int cmd_blk(int argc, char **argv)
 {
 	unsigned int i;
 
 	if (argc >= 2 && !strcmp(argv[1], "read"))
 		return cmd_blk_read(argc, argv);
+	if (argc >= 2 && !strcmp(argv[1], "reset"))
+		return cmd_blk_reset(argc, argv);
 	if (argc > 1)
 		return -EINVAL;
 	if (!blockdev_count()) {
@@ -113,5 +136,5 @@ static int cmd_blk(int argc, char **argv)
 		show(blockdev_get(i));
 	return 0;
 }
-SHELL_CMD(blk, "blk [read <name> <lba> [count]]",
-	  "block devices (size, statistics), or a hex dump of blocks", cmd_blk);
+SHELL_CMD(blk, "blk [read <name> <lba> [count] | reset <name>]",
+	  "block devices (size, statistics), a hex dump of blocks, or a device reset", cmd_blk);

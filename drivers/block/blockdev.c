@@ -6,7 +6,7 @@
 #include <errno.h>
 #include <string.h>
 
-#define BLOCKDEV_MAX 8
+#define BLOCKDEV_MAX 32 /* pointers only: two NVMe controllers with 16 namespaces each */
 
 static struct blockdev *devs[BLOCKDEV_MAX];
 static unsigned int nr_devs;
@@ -107,4 +107,13 @@ int blockdev_flush(struct blockdev *bd)
 	else
 		bd->stats.flushes++;
 	return ret;
+}
+
+int blockdev_reset(struct blockdev *bd)
+{
+	if (!bd->ops->reset) {
+		pr_err("blk: %s: its driver cannot reset it (no reset operation)\n", bd->name);
+		return -EOPNOTSUPP;
+	}
+	return bd->ops->reset(bd);
 }

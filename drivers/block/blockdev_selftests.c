@@ -8,10 +8,12 @@
  *                      prints "blk: PASS write <name>", after which the
  *                      runner checks every byte of the image on the host
  *   blk.bad_requests   what blockdev_rw() refuses, with nothing left mapped
+ *   blk.reset_without_op  blockdev_reset() of a driver with no reset op:
+ *                      -EOPNOTSUPP with a message (no disk needed)
  *   blk.bench_dma      make bench: DMA-layer instructions and SMMU commands
  *                      per 4 KiB and 64 KiB request
  *
- * They skip when no block device is registered.
+ * The others skip when no block device is registered.
  */
 #include <arch/pmu.h>
 #include <console.h>
@@ -336,6 +338,18 @@ SELFTEST(blk, bad_requests)
 		ret = bad_requests(ctx, blockdev_get(i), buf);
 	page_free(buf);
 	return ret;
+}
+
+SELFTEST(blk, reset_without_op)
+{
+	static const struct blockdev_ops no_reset_ops; /* a driver that cannot reset */
+	struct blockdev bd = { .name = "noreset", .block_size = 512, .blocks = 1,
+			       .ops = &no_reset_ops };
+	int ret = blockdev_reset(&bd);
+
+	ST_ASSERT(ret == -EOPNOTSUPP, "blockdev_reset() without a reset op returned %d, expected "
+		  "-EOPNOTSUPP", ret);
+	return ST_PASS;
 }
 
 struct bench_blk {

@@ -8,6 +8,7 @@
 #include <dma.h>
 #include <drivers/edu.h>
 #include <drivers/pci.h>
+#include <drivers/pci_regs.h>
 #include <drivers/smmu_v3.h>
 #include <errno.h>
 #include <fmt.h>
@@ -276,6 +277,8 @@ SELFTEST(smmu, unused_streams_abort)
  * attached: the DMA layer refuses its mappings with the reason, and what it
  * reaches for anyway is aborted. QEMU derives the stream from the requester
  * ID whatever the DT says; that STE is an unused one: V=1, Config=abort.
+ * Its Bus Master Enable is clear as well (attach_pci()), and stays clear
+ * through the driver's probe and another pci_set_master(on).
  */
 SELFTEST(smmu, unattached_function_refused)
 {
@@ -285,6 +288,7 @@ SELFTEST(smmu, unattached_function_refused)
 	dma_addr_t d;
 	u8 *buf, *ref;
 	u32 sid;
+	u16 cmd;
 	int ret;
 
 	for (i = 0; i < edu_count() && !e; i++)
@@ -294,6 +298,16 @@ SELFTEST(smmu, unattached_function_refused)
 		ST_SKIP("every edu behind the SMMU is attached (smmu-sid-range has one that is not)");
 	ST_ASSERT(e->dev->iommu && e->dev->iommu->blocked, "%s is not blocked in the DMA layer",
 		  e->pdev->bdf);
+	/* Bus Master Enable: cleared at attach, kept clear through edu's probe and a retry. */
+	cmd = pci_read_config16(e->pdev, PCI_COMMAND);
+	ST_ASSERT(!(cmd & PCI_COMMAND_MASTER), "%s: COMMAND 0x%04x after probe: bus mastering on",
+		  e->pdev->bdf, cmd);
+	pci_set_master(e->pdev, true);
+	cmd = pci_read_config16(e->pdev, PCI_COMMAND);
+	ST_ASSERT(!(cmd & PCI_COMMAND_MASTER), "%s: COMMAND 0x%04x: pci_set_master() turned bus "
+		  "mastering on", e->pdev->bdf, cmd);
+	kprintf("smmu: unattached %s: Bus Master Enable clear (COMMAND 0x%04x), set refused\n",
+		e->pdev->bdf, cmd);
 	buf = page_alloc(0);
 	ref = page_alloc(0);
 	ST_ASSERT(buf && ref, "no memory");

@@ -1061,6 +1061,7 @@ static int smmu_probe(const void *fdt, int node, bool force_linear, bool no_ril)
 static void attach_pci(struct smmu *s)
 {
 	unsigned int i;
+	bool stopped;
 
 	for (i = 0; i < pci_dev_count(); i++) {
 		struct pci_dev *p = pci_dev_get(i);
@@ -1068,9 +1069,18 @@ static void attach_pci(struct smmu *s)
 		if (!p->has_iommu || p->iommu_node != s->node)
 			continue;
 		if (attach(s, &p->dev, p->stream_id)) {
-			pr_err("smmu: %s: %s not attached: the SMMU aborts its stream and the DMA "
-			       "layer refuses its mappings\n", s->name, p->dev.name);
 			iommu_detach_device(&p->dev);
+			/*
+			 * Defence in depth: with Bus Master Enable clear the function
+			 * issues no DMA at all (PCIe Base 4.0 7.5.1.1.3), so a wrong
+			 * STE could not let it through; pci_set_master() keeps it
+			 * clear while the device is blocked. pci_stop_dma() reports
+			 * a function that ignores the bit.
+			 */
+			stopped = pci_stop_dma(p) == 0;
+			pr_err("smmu: %s: %s not attached: the SMMU aborts its stream and the DMA "
+			       "layer refuses its mappings%s\n", s->name, p->dev.name,
+			       stopped ? "; bus mastering off" : "");
 		}
 	}
 }

@@ -1,13 +1,16 @@
 /*
  * NVM Express driver (see <drivers/nvme.h>): PCIe controllers, one I/O
- * queue pair, one namespace each, as block devices.
+ * queue pair each, every active namespace (up to NVME_MAX_NS per
+ * controller) a block device.
  *
  * Bring-up follows NVMe 1.4 7.6.1 ("Initialization"): disable (CC.EN = 0,
  * wait CSTS.RDY = 0 within CAP.TO), admin queue (AQA, ASQ, ACQ), CC
  * (page size, entry sizes, command set) with EN = 1, wait CSTS.RDY = 1
  * within CAP.TO, Identify Controller, Set Features (Number of Queues),
  * Create I/O Completion Queue, then Create I/O Submission Queue (a CQ must
- * exist before an SQ names it, 5.4), Identify the namespace.
+ * exist before an SQ names it, 5.4), then the namespaces: the Active
+ * Namespace ID list (Identify CNS 02h, NVMe 1.1 on), else NSIDs 1..NN one
+ * by one, each with Identify Namespace (the way Linux scans).
  *
  * A command: the entry is copied to the SQ slot at the tail, the tail
  * doorbell written (mmio_write32's DMB OSHST makes the entry, the PRP list
@@ -592,19 +595,26 @@ int nvme_ctrl_reset(struct nvme_ctrl *c)
 	return ctrl_restart(c);
 }
 
+/* For a command's description: which namespace, once the controller has several. */
+static const char *ns_suffix(const struct nvme_ns *ns)
+{
+	return ns->ctrl->nr_ns > 1 ? ns->tag : "";
+}
+
 /* Read or write @len bytes (whole blocks) of mapped segments, one command per chunk. */
-static int rw_cmds(struct nvme_ctrl *c, bool write, u64 lba, const struct nvme_dma_seg *ds,
+static int rw_cmds(struct nvme_ns *ns, bool write, u64 lba, const struct nvme_dma_seg *ds,
 		   unsigned int n, u64 len)
 {
-	u32 bs = c->fmt.block_size;
+	struct nvme_ctrl *c = ns->ctrl;
+	u32 bs = ns->fmt.block_size;
 	u64 pos = 0;
 
 	while (pos < len) {
 		u64 chunk = nvme_prp_chunk(ds, n, pos, len - pos, NVME_PAGE_SIZE,
-					   NVME_PRP_LIST_ENTRIES + 1, c->max_xfer, bs);
+					   NVME_PRP_LIST_ENTRIES + 1, ns->max_xfer, bs);
 		u64 slba = lba + pos / bs, prp1 = 0, prp2 = 0;
 		struct nvme_sqe cmd;
-		char what[64];
+		char what[96];
 		int pages, ret;
 
 		pages = chunk ? nvme_prp_build(ds, n, pos, chunk, NVME_PAGE_SIZE, c->prp_list,
@@ -618,13 +628,14 @@ static int rw_cmds(struct nvme_ctrl *c, bool write, u64 lba, const struct nvme_d
 		}
 		if (pages > 2)
 			c->stats.prp_lists++;
-		sqe_init(&cmd, write ? NVME_CMD_WRITE : NVME_CMD_READ, c->nsid);
+		sqe_init(&cmd, write ? NVME_CMD_WRITE : NVME_CMD_READ, ns->nsid);
 		sqe_set_u64(&cmd, NVME_SQE_PRP1, prp1);
 		sqe_set_u64(&cmd, NVME_SQE_PRP2, prp2);
 		sqe_set_u64(&cmd, NVME_SQE_CDW10, slba);
 		cmd.dw[NVME_SQE_CDW12] = (u32)FIELD_PREP(NVME_RW12_NLB, chunk / bs - 1);
-		fmt_snprintf(what, sizeof(what), "%s of blocks %llu..%llu", write ? "write" : "read",
-			     (unsigned long long)slba, (unsigned long long)(slba + chunk / bs - 1));
+		fmt_snprintf(what, sizeof(what), "%s of blocks %llu..%llu%s",
+			     write ? "write" : "read", (unsigned long long)slba,
+			     (unsigned long long)(slba + chunk / bs - 1), ns_suffix(ns));
 		ret = submit(c, &c->ioq, &cmd, c->io_timeout_us, what, NULL);
 		if (ret)
 			return ret;
@@ -660,10 +671,11 @@ static void seg_copy(const struct blk_seg *segs, unsigned int nsegs, u64 pos, u8
 }
 
 /* The request through the coherent bounce buffer, NVME_BOUNCE_SIZE at a time. */
-static int rw_bounce(struct nvme_ctrl *c, bool write, u64 lba, const struct blk_seg *segs,
+static int rw_bounce(struct nvme_ns *ns, bool write, u64 lba, const struct blk_seg *segs,
 		     unsigned int nsegs, u64 total)
 {
-	u32 bs = c->fmt.block_size;
+	struct nvme_ctrl *c = ns->ctrl;
+	u32 bs = ns->fmt.block_size;
 	u64 pos = 0;
 
 	c->stats.bounced++;
@@ -674,14 +686,14 @@ static int rw_bounce(struct nvme_ctrl *c, bool write, u64 lba, const struct blk_
 
 		if (chunk > NVME_BOUNCE_SIZE)
 			chunk = NVME_BOUNCE_SIZE;
-		if (c->max_xfer && chunk > c->max_xfer)
-			chunk = c->max_xfer;
+		if (chunk > ns->max_xfer)
+			chunk = ns->max_xfer;
 		chunk -= chunk % bs;
 		if (write)
 			seg_copy(segs, nsegs, pos, c->bounce, chunk, true);
 		one.addr = c->bounce_dma;
 		one.len = (u32)chunk;
-		ret = rw_cmds(c, write, lba + pos / bs, &one, 1, chunk);
+		ret = rw_cmds(ns, write, lba + pos / bs, &one, 1, chunk);
 		if (ret)
 			return ret;
 		if (!write)
@@ -695,7 +707,8 @@ static int nvme_bd_rw(struct blockdev *bd, bool write, u64 lba, const struct blk
 		      unsigned int nsegs)
 {
 	enum dma_data_direction dir = write ? DMA_TO_DEVICE : DMA_FROM_DEVICE;
-	struct nvme_ctrl *c = bd->priv;
+	struct nvme_ns *ns = nvme_bd_ns(bd);
+	struct nvme_ctrl *c = ns->ctrl;
 	struct scatterlist sg[BLK_MAX_SEGS];
 	struct nvme_dma_seg ds[BLK_MAX_SEGS];
 	u64 total = 0;
@@ -718,7 +731,7 @@ static int nvme_bd_rw(struct blockdev *bd, bool write, u64 lba, const struct blk
 	}
 	/* The IOMMU and direct mappings keep page offsets: decide on the CPU's addresses. */
 	if (nvme_prp_violation(ds, nsegs, NVME_PAGE_SIZE) >= 0) {
-		ret = rw_bounce(c, write, lba, segs, nsegs, total);
+		ret = rw_bounce(ns, write, lba, segs, nsegs, total);
 	} else {
 		for (i = 0; i < nsegs; i++)
 			sg_set_buf(&sg[i], segs[i].buf, segs[i].len);
@@ -734,9 +747,9 @@ static int nvme_bd_rw(struct blockdev *bd, bool write, u64 lba, const struct blk
 		/* A bounce back end (swiotlb) may not keep the offsets: check what the device sees. */
 		if (nvme_prp_violation(ds, nsegs, NVME_PAGE_SIZE) >= 0) {
 			dma_unmap_sg(c->dev, sg, (int)nsegs, dir);
-			ret = rw_bounce(c, write, lba, segs, nsegs, total);
+			ret = rw_bounce(ns, write, lba, segs, nsegs, total);
 		} else {
-			ret = rw_cmds(c, write, lba, ds, nsegs, total);
+			ret = rw_cmds(ns, write, lba, ds, nsegs, total);
 			if (!c->dma_unsafe)
 				dma_unmap_sg(c->dev, sg, (int)nsegs, dir);
 		}
@@ -752,20 +765,29 @@ static int nvme_bd_rw(struct blockdev *bd, bool write, u64 lba, const struct blk
 
 static int nvme_bd_flush(struct blockdev *bd)
 {
-	struct nvme_ctrl *c = bd->priv;
+	struct nvme_ns *ns = nvme_bd_ns(bd);
+	struct nvme_ctrl *c = ns->ctrl;
 	struct nvme_sqe cmd;
+	char what[32];
 	int ret;
 
-	sqe_init(&cmd, NVME_CMD_FLUSH, c->nsid);
-	ret = submit(c, &c->ioq, &cmd, c->io_timeout_us, "flush", NULL);
+	sqe_init(&cmd, NVME_CMD_FLUSH, ns->nsid);
+	fmt_snprintf(what, sizeof(what), "flush%s", ns_suffix(ns));
+	ret = submit(c, &c->ioq, &cmd, c->io_timeout_us, what, NULL);
 	if (!ret)
 		c->stats.flushes++;
 	return ret;
 }
 
+static int nvme_bd_reset(struct blockdev *bd)
+{
+	return nvme_ctrl_reset(bd->priv);
+}
+
 static const struct blockdev_ops nvme_bd_ops = {
 	.rw = nvme_bd_rw,
 	.flush = nvme_bd_flush,
+	.reset = nvme_bd_reset,
 };
 
 /* CAP and BAR0 checks: what this driver needs of the controller. */
@@ -841,53 +863,161 @@ static int identify_ctrl(struct nvme_ctrl *c)
 	return 0;
 }
 
-/* Namespace 1 if active, else the first active one (CNS 02h lists them in ascending order). */
-static int pick_namespace(struct nvme_ctrl *c)
+/*
+ * Identify namespace @nsid into @ns (not registered). Return: 0 usable; 1
+ * inactive (NSZE 0); -EOPNOTSUPP skipped, reported (a format the driver
+ * cannot use, or the Identify refused); -ETIMEDOUT or -ENODEV when the
+ * controller stopped answering.
+ */
+static int ns_identify(struct nvme_ctrl *c, u32 nsid, struct nvme_ns *ns)
 {
-	u32 first;
-	int ret;
+	u64 max_nlb;
+	char why[80];
+	int ret = nvme_identify(c, NVME_CNS_NS, nsid);
 
-	if (!c->nn) {
-		pr_err("%s: the controller has no namespaces (Identify Controller NN 0)\n", c->name);
-		return -ENODEV;
-	}
-	ret = nvme_identify(c, NVME_CNS_NS_ACTIVE_LIST, 0);
 	if (ret) {
-		/* NVMe 1.0 controllers lack CNS 02h: try namespace 1. */
-		kprintf("%s: no active namespace list; trying namespace 1\n", c->name);
-		first = 1;
-	} else {
-		first = nvme_get_le32(c->idbuf);
-		if (!first) {
-			pr_err("%s: no active namespace\n", c->name);
-			return -ENODEV;
-		}
+		if (ret == -ETIMEDOUT || c->dead)
+			return ret;
+		pr_warn("%sn%u: namespace %u skipped: Identify Namespace failed (error %d)\n",
+			c->name, nsid, nsid, ret);
+		return -EOPNOTSUPP;
 	}
-	c->nsid = first;
-	ret = nvme_identify(c, NVME_CNS_NS, c->nsid);
+	memset(ns, 0, sizeof(*ns));
+	ret = nvme_ns_parse(c->idbuf, &ns->fmt);
+	if (ret == -ENODEV)
+		return 1;
+	if (ret) {
+		pr_warn("%sn%u: namespace %u skipped: FLBAS 0x%02x / NLBAF %u name no usable LBA "
+			"format\n", c->name, nsid, nsid, c->idbuf[NVME_ID_NS_FLBAS],
+			c->idbuf[NVME_ID_NS_NLBAF]);
+		return -EOPNOTSUPP;
+	}
+	/* PRP entries hold whole blocks only when a block fits a page (nvme_prp_chunk()). */
+	if (nvme_ns_unusable(&ns->fmt, NVME_PAGE_SIZE, why, sizeof(why))) {
+		pr_warn("%sn%u: namespace %u skipped: %s: not supported\n", c->name, nsid, nsid,
+			why);
+		return -EOPNOTSUPP;
+	}
+	ns->ctrl = c;
+	ns->nsid = nsid;
+	/* NLB is 16 bits: at most 65536 blocks per command, within the controller's MDTS. */
+	max_nlb = (u64)NVME_RW_MAX_BLOCKS * ns->fmt.block_size;
+	ns->max_xfer = c->max_xfer && c->max_xfer < max_nlb ? c->max_xfer : max_nlb;
+	fmt_snprintf(ns->tag, sizeof(ns->tag), " in namespace %u", nsid);
+	fmt_snprintf(ns->bd.name, sizeof(ns->bd.name), "%sn%u", c->name, nsid);
+	ns->bd.block_size = ns->fmt.block_size;
+	ns->bd.blocks = ns->fmt.blocks;
+	ns->bd.dev = c->dev;
+	ns->bd.ops = &nvme_bd_ops;
+	ns->bd.priv = c;
+	return 0;
+}
+
+/*
+ * Namespace @nsid into @ns[*@n] if active, usable and within @cap.
+ * Return: 0 (go on); 1 (@cap reached: stop, reported); -errno (the
+ * controller stopped answering).
+ */
+static int scan_one(struct nvme_ctrl *c, u32 nsid, struct nvme_ns *ns, unsigned int cap,
+		    unsigned int *n)
+{
+	struct nvme_ns cand;
+	int ret = ns_identify(c, nsid, &cand);
+
+	if (ret == 1 || ret == -EOPNOTSUPP)
+		return 0;
 	if (ret)
 		return ret;
-	ret = nvme_ns_parse(c->idbuf, &c->fmt);
-	if (ret == -ENODEV) {
-		pr_err("%s: namespace %u is inactive (NSZE 0)\n", c->name, c->nsid);
-		return ret;
+	if (*n == cap) {
+		pr_warn("%s: namespace %u and any later ones not registered: at most %u block "
+			"device(s) per controller\n", c->name, nsid, cap);
+		return 1;
 	}
-	if (ret) {
-		pr_err("%s: namespace %u: FLBAS 0x%02x / NLBAF %u name no usable LBA format\n",
-		       c->name, c->nsid, c->idbuf[NVME_ID_NS_FLBAS], c->idbuf[NVME_ID_NS_NLBAF]);
-		return ret;
+	ns[(*n)++] = cand;
+	return 0;
+}
+
+/*
+ * The Active Namespace ID list (Identify CNS 02h), a batch at a time: each
+ * Identify lists the active NSIDs above the one given (NVMe 1.4 Figure
+ * 243), so the next asks for those above the last one taken.
+ * Return: 0; 1 if the first list was refused (scan one by one instead);
+ * -errno when the controller stopped answering.
+ */
+static int scan_list(struct nvme_ctrl *c, struct nvme_ns *ns, unsigned int cap, unsigned int *n)
+{
+	u32 after = 0, ids[NVME_MAX_NS];
+	unsigned int total, i;
+	int got, ret;
+
+	for (;;) {
+		ret = nvme_identify(c, NVME_CNS_NS_ACTIVE_LIST, after);
+		if (ret == -ETIMEDOUT || c->dead)
+			return ret;
+		if (ret && !after)
+			return 1;
+		if (ret) {
+			pr_warn("%s: namespaces above %u not scanned: the active namespace list "
+				"was refused (error %d)\n", c->name, after, ret);
+			return 0;
+		}
+		got = nvme_ns_list_parse(c->idbuf, after, ids, ARRAY_SIZE(ids), &total);
+		if (got < 0) {
+			pr_warn("%s: active namespace list above NSID %u: entry %u (NSID %u) is "
+				"not above the one before it: later namespaces not scanned\n",
+				c->name, after, total, nvme_get_le32(c->idbuf + 4 * total));
+			return 0;
+		}
+		for (i = 0; i < (unsigned int)got; i++) {
+			ret = scan_one(c, ids[i], ns, cap, n);
+			if (ret)
+				return ret < 0 ? ret : 0;
+		}
+		/* Done when this batch took the whole list and the list was not full. */
+		if (!got || (total == (unsigned int)got && total < NVME_NS_LIST_ENTRIES))
+			return 0;
+		after = ids[got - 1];
 	}
-	if (c->fmt.meta_size) {
-		pr_err("%s: namespace %u: LBA format %u carries %u bytes of metadata per block: not "
-		       "supported\n", c->name, c->nsid, c->fmt.index, c->fmt.meta_size);
-		return -EOPNOTSUPP;
-	}
-	if (c->fmt.block_size > NVME_PAGE_SIZE) {
-		pr_err("%s: namespace %u: %u-byte blocks are larger than a page: not supported\n",
-		       c->name, c->nsid, c->fmt.block_size);
-		return -EOPNOTSUPP;
+}
+
+/* NSIDs 1..NN one by one (NVMe 1.0 has no namespace list). Return: 0 or -errno. */
+static int scan_sequential(struct nvme_ctrl *c, struct nvme_ns *ns, unsigned int cap,
+			   unsigned int *n)
+{
+	u32 nsid, last = c->nn < NVME_SEQ_SCAN_MAX_NSID ? c->nn : NVME_SEQ_SCAN_MAX_NSID;
+	int ret;
+
+	if (c->nn > last)
+		pr_warn("%s: NN %u: only namespaces 1..%u are tried\n", c->name, c->nn, last);
+	for (nsid = 1; nsid <= last; nsid++) {
+		ret = scan_one(c, nsid, ns, cap, n);
+		if (ret)
+			return ret < 0 ? ret : 0;
 	}
 	return 0;
+}
+
+int nvme_scan_namespaces(struct nvme_ctrl *c, bool sequential, struct nvme_ns *ns,
+			 unsigned int cap)
+{
+	unsigned int n = 0;
+	int ret = 1;
+
+	if (!c->nn) {
+		pr_err("%s: the controller has no namespaces (Identify Controller NN 0)\n",
+		       c->name);
+		return 0;
+	}
+	/* CNS 02h is NVMe 1.1's; Linux asks for it from VS 1.1 on and falls back the same way. */
+	if (!sequential && c->vs >= NVME_VS_VALUE(1, 1)) {
+		ret = scan_list(c, ns, cap, &n);
+		if (ret > 0)
+			kprintf("%s: no active namespace list: trying namespaces 1..%u one by "
+				"one\n", c->name, c->nn);
+	}
+	if (ret > 0)
+		ret = scan_sequential(c, ns, cap, &n);
+	return ret < 0 ? ret : (int)n;
 }
 
 static void take_irq(struct nvme_ctrl *c)
@@ -956,7 +1086,7 @@ static int ctrl_probe(struct nvme_ctrl *c)
 {
 	struct pci_dev *p = c->pdev;
 	char mdts[24], irq[40];
-	u64 max_nlb;
+	unsigned int i;
 	u32 sid;
 	int ret;
 
@@ -994,13 +1124,14 @@ static int ctrl_probe(struct nvme_ctrl *c)
 	c->max_xfer = nvme_mdts_bytes(c->mdts, c->cap);
 	ret = create_io_queues(c);
 	if (!ret)
-		ret = pick_namespace(c);
-	if (ret)
+		ret = nvme_scan_namespaces(c, false, c->ns, NVME_MAX_NS);
+	if (ret < 0)
 		return ret;
-	/* NLB is 16 bits: at most 65536 blocks per command. */
-	max_nlb = (u64)NVME_RW_MAX_BLOCKS * c->fmt.block_size;
-	if (!c->max_xfer || c->max_xfer > max_nlb)
-		c->max_xfer = max_nlb;
+	if (!ret) {
+		pr_err("%s: no namespace the driver can use\n", c->name);
+		return -ENODEV;
+	}
+	c->nr_ns = (unsigned int)ret;
 	take_irq(c);
 	if (c->intid)
 		mask_intx(c, false);
@@ -1017,22 +1148,31 @@ static int ctrl_probe(struct nvme_ctrl *c)
 		fmt_snprintf(irq, sizeof(irq), "completion interrupt INTID %u", c->intid);
 	else
 		fmt_snprintf(irq, sizeof(irq), "completion polled");
-	kprintf("%s: %s %04x:%04x NVMe %u.%u, \"%s\" serial %s firmware %s, %u namespace(s), "
-		"MDTS %s, CAP.TO %u ms, doorbell stride %u, %s, %s\n", c->name, p->bdf,
-		p->vendor_id, p->device_id, (unsigned int)FIELD_GET(NVME_VS_MJR, c->vs),
-		(unsigned int)FIELD_GET(NVME_VS_MNR, c->vs), c->mn, c->sn, c->fr, c->nn, mdts,
-		c->ready_timeout_ms, 4U << c->dstrd, irq,
+	kprintf("%s: %s %04x:%04x NVMe %u.%u, \"%s\" serial %s firmware %s, %u namespace(s) "
+		"used (NN %u), MDTS %s, CAP.TO %u ms, doorbell stride %u, %s, %s\n", c->name,
+		p->bdf, p->vendor_id, p->device_id, (unsigned int)FIELD_GET(NVME_VS_MJR, c->vs),
+		(unsigned int)FIELD_GET(NVME_VS_MNR, c->vs), c->mn, c->sn, c->fr, c->nr_ns, c->nn,
+		mdts, c->ready_timeout_ms, 4U << c->dstrd, irq,
 		!smmu_stream_of(c->dev, &sid) ? "behind the SMMU" : "direct DMA");
-	fmt_snprintf(c->bd.name, sizeof(c->bd.name), "%sn%u", c->name, c->nsid);
-	c->bd.block_size = c->fmt.block_size;
-	c->bd.blocks = c->fmt.blocks;
-	c->bd.dev = c->dev;
-	c->bd.ops = &nvme_bd_ops;
-	c->bd.priv = c;
-	kprintf("%s: namespace %u, LBA format %u: %llu blocks of %u bytes, I/O queue of %u "
-		"entries, %s\n", c->bd.name, c->nsid, c->fmt.index, (unsigned long long)c->fmt.blocks,
-		c->fmt.block_size, c->ioq.depth, c->vwc ? "volatile write cache" : "no write cache");
-	return blockdev_register(&c->bd);
+	for (i = 0; i < c->nr_ns; i++) {
+		struct nvme_ns *ns = &c->ns[i];
+
+		kprintf("%s: namespace %u, LBA format %u: %llu blocks of %u bytes, I/O queue of %u "
+			"entries, %s\n", ns->bd.name, ns->nsid, ns->fmt.index,
+			(unsigned long long)ns->fmt.blocks, ns->fmt.block_size, c->ioq.depth,
+			c->vwc ? "volatile write cache" : "no write cache");
+		ret = blockdev_register(&ns->bd);
+		if (ret && !i)
+			return ret;
+		if (ret) {
+			/* Those registered stay (block devices are not unregistered): keep them. */
+			pr_err("%s: not registered (error %d); neither are later namespaces\n",
+			       ns->bd.name, ret);
+			c->nr_ns = i;
+			break;
+		}
+	}
+	return 0;
 }
 
 unsigned int nvme_init(void)

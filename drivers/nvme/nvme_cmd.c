@@ -1,6 +1,6 @@
 /*
  * Console command `nvme`: each controller's identity, capabilities, queues,
- * interrupt and counters.
+ * interrupt, namespaces and counters.
  */
 #include <arch/mmio.h>
 #include <console.h>
@@ -24,7 +24,8 @@ static void show_queue(const char *what, const struct nvme_queue *q)
 static void show_ctrl(const struct nvme_ctrl *c)
 {
 	const struct nvme_stats *s = &c->stats;
-	char size[24];
+	char size[24], xfer[24];
+	unsigned int i;
 	u64 cap = c->cap;
 
 	kprintf("%s: %s %04x:%04x \"%s\" serial %s firmware %s, NVMe %u.%u, controller ID %u%s\n",
@@ -37,7 +38,7 @@ static void show_ctrl(const struct nvme_ctrl *c)
 		c->dstrd, 4U << c->dstrd, c->ready_timeout_ms,
 		4U << FIELD_GET(NVME_CAP_MPSMIN, cap), 4U << FIELD_GET(NVME_CAP_MPSMAX, cap),
 		mmio_read32(c->regs + NVME_REG_CC), mmio_read32(c->regs + NVME_REG_CSTS),
-		shell_size(size, sizeof(size), c->max_xfer));
+		c->max_xfer ? shell_size(xfer, sizeof(xfer), c->max_xfer) : "not limited (MDTS 0)");
 	if (c->intid)
 		kprintf("  interrupt: INTx, INTID %u: %lu taken, %llu with completions, %llu not ours\n",
 			c->intid, irq_count(c->intid), (unsigned long long)s->irqs,
@@ -46,9 +47,14 @@ static void show_ctrl(const struct nvme_ctrl *c)
 		kprintf("  interrupt: none, completion polled\n");
 	show_queue("admin queue", &c->adminq);
 	show_queue("I/O queue", &c->ioq);
-	kprintf("  %s: namespace %u, LBA format %u, %llu blocks of %u bytes (%s)\n", c->bd.name,
-		c->nsid, c->fmt.index, (unsigned long long)c->fmt.blocks, c->fmt.block_size,
-		shell_size(size, sizeof(size), c->fmt.blocks * c->fmt.block_size));
+	for (i = 0; i < c->nr_ns; i++) {
+		const struct nvme_ns *ns = &c->ns[i];
+
+		kprintf("  %s: namespace %u, LBA format %u, %llu blocks of %u bytes (%s)\n",
+			ns->bd.name, ns->nsid, ns->fmt.index, (unsigned long long)ns->fmt.blocks,
+			ns->fmt.block_size,
+			shell_size(size, sizeof(size), ns->fmt.blocks * ns->fmt.block_size));
+	}
 	kprintf("  commands %llu, reads %llu, writes %llu, flushes %llu, bounced %llu, PRP lists "
 		"%llu, errors %llu, timeouts %llu, resets %llu, lost interrupts %llu\n",
 		(unsigned long long)s->cmds, (unsigned long long)s->reads,

@@ -12,6 +12,14 @@
 #include <types.h>
 
 #define NVME_MAX_CTRLS 2
+/*
+ * Block devices per controller: its active namespaces, in NSID order, up
+ * to this many (Linux has no such cap; the firmware's table of block
+ * devices is small). Later ones are named in a message, not registered.
+ */
+#define NVME_MAX_NS 16
+/* Without the namespace list (NVMe 1.0), NSIDs 1..NN are tried up to this one. */
+#define NVME_SEQ_SCAN_MAX_NSID 1024
 /* CC.MPS = 0: the controller's memory page, the unit of PRP entries. */
 #define NVME_PAGE_SIZE 4096U
 #define NVME_AQ_DEPTH 32
@@ -89,6 +97,22 @@ struct nvme_stats {
 	u64 lost_irqs;			/* completions found only after the deadline */
 };
 
+struct nvme_ctrl;
+
+/*
+ * One active namespace as a block device "nvme<C>n<NSID>". bd.priv is the
+ * controller (what controller-wide operations such as a reset need);
+ * nvme_bd_ns() finds the namespace.
+ */
+struct nvme_ns {
+	struct nvme_ctrl *ctrl;
+	u32 nsid;
+	struct nvme_ns_format fmt;
+	u64 max_xfer;			/* bytes per command: the controller's, and NLB's */
+	char tag[24];			/* " in namespace <NSID>", for messages */
+	struct blockdev bd;
+};
+
 struct nvme_ctrl {
 	char name[8];			/* "nvme0" */
 	struct pci_dev *pdev;
@@ -136,19 +160,41 @@ struct nvme_ctrl {
 	u32 nn;
 	bool vwc;
 
-	/* The namespace in use */
-	u32 nsid;
-	struct nvme_ns_format fmt;
-	struct blockdev bd;
+	/* The namespaces registered as block devices, ascending NSID */
+	struct nvme_ns ns[NVME_MAX_NS];
+	unsigned int nr_ns;
 
 	u32 last_error_dw3;		/* status of the last command that failed */
 	struct nvme_stats stats;
 };
 
-/* Controllers nvme_init() brought up (each has its namespace registered). */
+/* Controllers nvme_init() brought up (each has at least one namespace registered). */
 unsigned int nvme_ctrl_count(void);
 /* The @i-th of them in PCI order; NULL past the end. */
 struct nvme_ctrl *nvme_ctrl_get(unsigned int i);
+
+/* The namespace whose block device is @bd (one of nvme_bd_ops'). */
+static inline struct nvme_ns *nvme_bd_ns(struct blockdev *bd)
+{
+	return (struct nvme_ns *)((char *)bd - offsetof(struct nvme_ns, bd));
+}
+
+/*
+ * nvme_scan_namespaces() - find @c's active namespaces the driver can use
+ * and fill @ns (up to @cap of them, ascending NSID; their block devices
+ * named, not registered). The NSIDs come from Identify CNS 02h (the
+ * Active Namespace ID list, NVMe 1.1 on) unless @sequential or the
+ * controller is older (VS < 1.1) or the list is refused; then NSIDs
+ * 1..NN (at most NVME_SEQ_SCAN_MAX_NSID) are each tried with Identify
+ * Namespace, NSZE 0 meaning inactive (zero-filled data, NVMe 1.4 Figure
+ * 243, CNS 00h). A namespace whose LBA format the driver cannot use is
+ * skipped with a message naming it and why; one beyond @cap is named in
+ * a message.
+ * Overwrites c->idbuf. Return: how many were found (0: none usable), or
+ * -errno when the controller stopped answering (timeout, unusable).
+ */
+int nvme_scan_namespaces(struct nvme_ctrl *c, bool sequential, struct nvme_ns *ns,
+			 unsigned int cap);
 
 /*
  * nvme_identify() - Identify with @cns (NVME_CNS_*) for @nsid into the

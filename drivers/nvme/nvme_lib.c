@@ -355,3 +355,41 @@ int nvme_ns_parse(const u8 *id_ns, struct nvme_ns_format *out)
 	out->meta_extended = !!(flbas & NVME_FLBAS_EXT);
 	return 0;
 }
+
+int nvme_ns_unusable(const struct nvme_ns_format *f, u32 max_block, char *why, size_t size)
+{
+	if (f->meta_size) {
+		fmt_snprintf(why, size, "LBA format %u carries %u bytes of metadata per block%s",
+			     f->index, f->meta_size, f->meta_extended ? " (extended LBA)" : "");
+		return -EOPNOTSUPP;
+	}
+	if (f->block_size > max_block) {
+		fmt_snprintf(why, size, "LBA format %u has %u-byte blocks, larger than %u bytes",
+			     f->index, f->block_size, max_block);
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+int nvme_ns_list_parse(const u8 *list, u32 after, u32 *nsids, unsigned int cap,
+		       unsigned int *total)
+{
+	unsigned int i, n = 0;
+	u32 prev = after;
+
+	for (i = 0; i < NVME_NS_LIST_ENTRIES; i++) {
+		u32 nsid = nvme_get_le32(list + 4 * i);
+
+		if (!nsid)
+			break;
+		if (nsid <= prev || nsid == NVME_NSID_ALL) {
+			*total = i;
+			return -EINVAL;
+		}
+		if (n < cap)
+			nsids[n++] = nsid;
+		prev = nsid;
+	}
+	*total = i;
+	return (int)n;
+}

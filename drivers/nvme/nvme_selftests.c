@@ -1,6 +1,7 @@
 /*
  * NVMe self-tests (suite "nvme"): what the generic block tests
- * (drivers/block/) do not reach. Identify data, requests that break the
+ * (drivers/block/) do not reach. Identify data, the namespace scan (list
+ * and one by one, each namespace's own NSID), requests that break the
  * PRP rule (bounced), a request that needs a PRP list, an error status
  * from the device, a command that never completes, the completion
  * interrupt, a controller that fails to reset. Every test checks that the
@@ -35,6 +36,12 @@
 static struct nvme_ctrl *test_ctrl(void)
 {
 	return nvme_ctrl_get(0);
+}
+
+/* The block device of the controller's first namespace: the one most tests use. */
+static struct blockdev *test_bd(struct nvme_ctrl *c)
+{
+	return &c->ns[0].bd;
 }
 
 /* The byte the disk holds at @off: the runner's pattern, or its inverse once we wrote it. */
@@ -142,20 +149,109 @@ SELFTEST(nvme, identify)
 	ST_ASSERT(c->vid == c->pdev->vendor_id, "Identify VID 0x%04x, PCI vendor 0x%04x", c->vid,
 		  c->pdev->vendor_id);
 	ST_ASSERT(c->mn[0], "empty model number");
-	ST_ASSERT(c->nn >= c->nsid && c->nsid >= 1, "NN %u, namespace %u", c->nn, c->nsid);
+	ST_ASSERT(c->nr_ns >= 1 && c->nr_ns <= NVME_MAX_NS, "%u namespaces in use", c->nr_ns);
 
 	/* Fresh Identify commands agree with what the driver kept. */
 	ret = nvme_identify(c, NVME_CNS_CTRL, 0);
 	ST_ASSERT(ret == 0, "Identify Controller: %d", ret);
 	nvme_id_string(sn, c->idbuf + NVME_ID_CTRL_SN, NVME_ID_CTRL_SN_LEN);
 	ST_ASSERT(!strcmp(sn, c->sn), "serial now '%s', at probe '%s'", sn, c->sn);
-	ret = nvme_identify(c, NVME_CNS_NS, c->nsid);
-	ST_ASSERT(ret == 0, "Identify Namespace %u: %d", c->nsid, ret);
-	ST_ASSERT(nvme_ns_parse(c->idbuf, &f) == 0, "namespace no longer parses");
-	ST_ASSERT(f.blocks == c->bd.blocks && f.block_size == c->bd.block_size,
-		  "NSZE %llu x %u bytes, block device %llu x %u", (unsigned long long)f.blocks,
-		  f.block_size, (unsigned long long)c->bd.blocks, c->bd.block_size);
-	ST_ASSERT(blockdev_find(c->bd.name) == &c->bd, "%s is not registered", c->bd.name);
+	for (i = 0; i < c->nr_ns; i++) {
+		const struct nvme_ns *ns = &c->ns[i];
+
+		ST_ASSERT(ns->nsid >= 1 && ns->nsid <= c->nn && (!i || ns->nsid > ns[-1].nsid),
+			  "namespace %zu has NSID %u (NN %u)", i, ns->nsid, c->nn);
+		ret = nvme_identify(c, NVME_CNS_NS, ns->nsid);
+		ST_ASSERT(ret == 0, "Identify Namespace %u: %d", ns->nsid, ret);
+		ST_ASSERT(nvme_ns_parse(c->idbuf, &f) == 0, "namespace %u no longer parses",
+			  ns->nsid);
+		ST_ASSERT(f.blocks == ns->bd.blocks && f.block_size == ns->bd.block_size,
+			  "namespace %u: NSZE %llu x %u bytes, block device %llu x %u", ns->nsid,
+			  (unsigned long long)f.blocks, f.block_size,
+			  (unsigned long long)ns->bd.blocks, ns->bd.block_size);
+		ST_ASSERT(blockdev_find(ns->bd.name) == &ns->bd, "%s is not registered",
+			  ns->bd.name);
+	}
+	ST_ASSERT(dma_debug_live(c->dev) == live, "live DMA records %u, before %u",
+		  dma_debug_live(c->dev), live);
+	return ST_PASS;
+}
+
+/* A rescan's namespaces (@n of them) are the ones the driver registered. */
+static enum st_result same_namespaces(struct selftest_ctx *ctx, const struct nvme_ctrl *c,
+				      const struct nvme_ns *got, int n, const char *how)
+{
+	unsigned int i;
+
+	ST_ASSERT(n == (int)c->nr_ns, "%s found %d namespaces, %u registered", how, n, c->nr_ns);
+	for (i = 0; i < c->nr_ns; i++) {
+		const struct nvme_ns *a = &got[i], *b = &c->ns[i];
+
+		ST_ASSERT(a->nsid == b->nsid && a->fmt.index == b->fmt.index &&
+			  a->fmt.blocks == b->fmt.blocks &&
+			  a->fmt.block_size == b->fmt.block_size && !strcmp(a->bd.name, b->bd.name),
+			  "%s: namespace %u (%s, format %u, %llu x %u), registered %u (%s, format "
+			  "%u, %llu x %u)", how, a->nsid, a->bd.name, a->fmt.index,
+			  (unsigned long long)a->fmt.blocks, a->fmt.block_size, b->nsid, b->bd.name,
+			  b->fmt.index, (unsigned long long)b->fmt.blocks, b->fmt.block_size);
+	}
+	return ST_PASS;
+}
+
+/*
+ * Every active namespace the driver can use is a block device: a rescan
+ * through the Active Namespace ID list and one through NSIDs 1..NN one by
+ * one (the NVMe 1.0 path) find the same ones; a cap of one stops at the
+ * first. Each namespace ends where its Identify says, which only holds if
+ * its requests carry its own NSID: its last block reads, the next one is
+ * LBA Out of Range.
+ */
+SELFTEST(nvme, namespaces)
+{
+	static struct nvme_ns found[NVME_MAX_NS];
+	struct nvme_ctrl *c = test_ctrl();
+	enum st_result r;
+	struct blk_seg seg;
+	unsigned int live, i;
+	u8 *page;
+	int n, ret;
+
+	if (!c)
+		ST_SKIP("no NVMe controller");
+	live = dma_debug_live(c->dev);
+	n = nvme_scan_namespaces(c, false, found, NVME_MAX_NS);
+	r = same_namespaces(ctx, c, found, n, "the namespace list");
+	if (r != ST_PASS)
+		return r;
+	n = nvme_scan_namespaces(c, true, found, NVME_MAX_NS);
+	r = same_namespaces(ctx, c, found, n, "NSIDs one by one");
+	if (r != ST_PASS)
+		return r;
+	if (c->nr_ns > 1) {
+		n = nvme_scan_namespaces(c, false, found, 1);
+		ST_ASSERT(n == 1 && found[0].nsid == c->ns[0].nsid, "a scan capped at one found %d "
+			  "(first NSID %u)", n, n > 0 ? found[0].nsid : 0);
+	}
+	page = page_alloc(0);
+	ST_ASSERT(page, "no memory");
+	for (i = 0; i < c->nr_ns; i++) {
+		struct blockdev *bd = &c->ns[i].bd;
+
+		seg = (struct blk_seg){ page, bd->block_size };
+		ret = blockdev_rw(bd, false, bd->blocks - 1, &seg, 1);
+		if (ret || check_segs(&seg, 1, (bd->blocks - 1) * bd->block_size, false) >= 0) {
+			page_free(page);
+			ST_FAILF("%s: read of its last block %llu: %d or not the runner's pattern",
+				 bd->name, (unsigned long long)(bd->blocks - 1), ret);
+		}
+		ret = bd->ops->rw(bd, false, bd->blocks, &seg, 1);
+		if (ret != -ERANGE) {
+			page_free(page);
+			ST_FAILF("%s: read of block %llu, one past its end: %d, want -ERANGE (LBA "
+				 "Out of Range)", bd->name, (unsigned long long)bd->blocks, ret);
+		}
+	}
+	page_free(page);
 	ST_ASSERT(dma_debug_live(c->dev) == live, "live DMA records %u, before %u",
 		  dma_debug_live(c->dev), live);
 	return ST_PASS;
@@ -181,7 +277,8 @@ SELFTEST(nvme, prp_rule_violation)
 
 	if (!c)
 		ST_SKIP("no NVMe controller");
-	ST_ASSERT(c->bd.blocks * c->bd.block_size >= NVME_TEST_BOUNCE_OFF + NVME_TEST_BOUNCE_LEN,
+	ST_ASSERT(test_bd(c)->blocks * test_bd(c)->block_size >=
+		  NVME_TEST_BOUNCE_OFF + NVME_TEST_BOUNCE_LEN,
 		  "disk too small");
 	pages = page_alloc(3);
 	ST_ASSERT(pages, "no memory");
@@ -190,17 +287,17 @@ SELFTEST(nvme, prp_rule_violation)
 		segs[i].buf = pages + 2 * i * PAGE_SIZE + shape[i].page_off;
 		segs[i].len = shape[i].len;
 	}
-	lba = NVME_TEST_BOUNCE_OFF / c->bd.block_size;
+	lba = NVME_TEST_BOUNCE_OFF / test_bd(c)->block_size;
 	bounced = c->stats.bounced;
 
 	clear_segs(segs, ARRAY_SIZE(segs));
-	ret = blockdev_rw(&c->bd, false, lba, segs, ARRAY_SIZE(segs));
+	ret = blockdev_rw(test_bd(c), false, lba, segs, ARRAY_SIZE(segs));
 	bad = check_segs(segs, ARRAY_SIZE(segs), NVME_TEST_BOUNCE_OFF, false);
 	if (ret || bad >= 0) {
 		page_free(pages);
 		ST_FAILF("misaligned read: error %d, first wrong byte +%lld", ret, (long long)bad);
 	}
-	r = write_read_restore(ctx, &c->bd, segs, ARRAY_SIZE(segs), NVME_TEST_BOUNCE_OFF);
+	r = write_read_restore(ctx, test_bd(c), segs, ARRAY_SIZE(segs), NVME_TEST_BOUNCE_OFF);
 	page_free(pages);
 	if (r != ST_PASS)
 		return r;
@@ -225,10 +322,11 @@ SELFTEST(nvme, prp_list)
 
 	if (!c)
 		ST_SKIP("no NVMe controller");
-	ST_ASSERT(c->bd.blocks * c->bd.block_size >= NVME_TEST_LIST_OFF + NVME_TEST_LIST_LEN,
+	ST_ASSERT(test_bd(c)->blocks * test_bd(c)->block_size >=
+		  NVME_TEST_LIST_OFF + NVME_TEST_LIST_LEN,
 		  "disk too small");
-	ST_ASSERT(c->max_xfer >= NVME_TEST_LIST_LEN, "MDTS allows only %llu bytes",
-		  (unsigned long long)c->max_xfer);
+	ST_ASSERT(c->ns[0].max_xfer >= NVME_TEST_LIST_LEN, "MDTS allows only %llu bytes",
+		  (unsigned long long)c->ns[0].max_xfer);
 	pages = page_alloc(5);
 	ST_ASSERT(pages, "no memory");
 	live = dma_debug_live(c->dev);
@@ -237,13 +335,13 @@ SELFTEST(nvme, prp_list)
 		segs[i].buf = pages + (30 - 2 * i) * PAGE_SIZE;
 		segs[i].len = PAGE_SIZE;
 	}
-	lba = NVME_TEST_LIST_OFF / c->bd.block_size;
+	lba = NVME_TEST_LIST_OFF / test_bd(c)->block_size;
 	lists = c->stats.prp_lists;
 	cmds = c->stats.cmds;
 	bounced = c->stats.bounced;
 
 	clear_segs(segs, ARRAY_SIZE(segs));
-	ret = blockdev_rw(&c->bd, false, lba, segs, ARRAY_SIZE(segs));
+	ret = blockdev_rw(test_bd(c), false, lba, segs, ARRAY_SIZE(segs));
 	bad = check_segs(segs, ARRAY_SIZE(segs), NVME_TEST_LIST_OFF, false);
 	if (ret || bad >= 0) {
 		page_free(pages);
@@ -255,11 +353,11 @@ SELFTEST(nvme, prp_list)
 			 (unsigned long long)(c->stats.cmds - cmds),
 			 (unsigned long long)(c->stats.prp_lists - lists));
 	}
-	r = write_read_restore(ctx, &c->bd, segs, ARRAY_SIZE(segs), NVME_TEST_LIST_OFF);
+	r = write_read_restore(ctx, test_bd(c), segs, ARRAY_SIZE(segs), NVME_TEST_LIST_OFF);
 	page_free(pages);
 	if (r != ST_PASS)
 		return r;
-	ret = blockdev_flush(&c->bd);
+	ret = blockdev_flush(test_bd(c));
 	ST_ASSERT(ret == 0, "flush: %d", ret);
 	ST_ASSERT(c->stats.prp_lists == lists + 5, "%llu commands used a PRP list, want 5",
 		  (unsigned long long)(c->stats.prp_lists - lists));
@@ -290,18 +388,18 @@ SELFTEST(nvme, error_status)
 	live = dma_debug_live(c->dev);
 	errors = c->stats.errors;
 	seg.buf = page;
-	seg.len = c->bd.block_size;
+	seg.len = test_bd(c)->block_size;
 	c->last_error_dw3 = 0;
-	ret = c->bd.ops->rw(&c->bd, false, c->bd.blocks, &seg, 1);
+	ret = test_bd(c)->ops->rw(test_bd(c), false, test_bd(c)->blocks, &seg, 1);
 	if (ret != -ERANGE || FIELD_GET(NVME_CQE3_SCT, c->last_error_dw3) != NVME_SCT_GENERIC ||
 	    FIELD_GET(NVME_CQE3_SC, c->last_error_dw3) != NVME_SC_LBA_RANGE) {
 		page_free(page);
 		ST_FAILF("read of LBA %llu: error %d, status 0x%08x; want -ERANGE, LBA Out of Range",
-			 (unsigned long long)c->bd.blocks, ret, c->last_error_dw3);
+			 (unsigned long long)test_bd(c)->blocks, ret, c->last_error_dw3);
 	}
 	/* Two blocks that straddle the end, written: refused too, nothing changes. */
-	seg.len = 2 * c->bd.block_size;
-	ret = c->bd.ops->rw(&c->bd, true, c->bd.blocks - 1, &seg, 1);
+	seg.len = 2 * test_bd(c)->block_size;
+	ret = test_bd(c)->ops->rw(test_bd(c), true, test_bd(c)->blocks - 1, &seg, 1);
 	if (ret != -ERANGE) {
 		page_free(page);
 		ST_FAILF("write across the end: error %d, want -ERANGE", ret);
@@ -311,8 +409,8 @@ SELFTEST(nvme, error_status)
 	ST_ASSERT(c->stats.errors == errors + 2, "%llu errors counted, want 2",
 		  (unsigned long long)(c->stats.errors - errors));
 	/* Still usable. */
-	seg.len = c->bd.block_size;
-	ret = blockdev_rw(&c->bd, false, 0, &seg, 1);
+	seg.len = test_bd(c)->block_size;
+	ret = blockdev_rw(test_bd(c), false, 0, &seg, 1);
 	if (ret || check_segs(&seg, 1, 0, false) >= 0) {
 		page_free(page);
 		ST_FAILF("read of LBA 0 after the errors: %d or wrong data", ret);
@@ -349,7 +447,7 @@ SELFTEST(nvme, timeout_recovers)
 	saved = c->io_timeout_us;
 	c->io_timeout_us = 100000;
 	c->test_drop_doorbells = 1;
-	ret = blockdev_rw(&c->bd, false, 0, &seg, 1);
+	ret = blockdev_rw(test_bd(c), false, 0, &seg, 1);
 	c->io_timeout_us = saved;
 	c->test_drop_doorbells = 0;
 	if (ret != -ETIMEDOUT) {
@@ -364,7 +462,7 @@ SELFTEST(nvme, timeout_recovers)
 	ST_ASSERT(dma_debug_live(c->dev) == live, "live DMA records %u after the timeout, before %u",
 		  dma_debug_live(c->dev), live);
 	memset(page, 0, PAGE_SIZE);
-	ret = blockdev_rw(&c->bd, false, 0, &seg, 1);
+	ret = blockdev_rw(test_bd(c), false, 0, &seg, 1);
 	if (ret || check_segs(&seg, 1, 0, false) >= 0) {
 		page_free(page);
 		ST_FAILF("read after the reset: %d or wrong data", ret);
@@ -399,7 +497,7 @@ SELFTEST(nvme, completion_interrupt)
 	irqs = c->stats.irqs;
 	seg.buf = page;
 	seg.len = PAGE_SIZE;
-	ret = blockdev_rw(&c->bd, false, NVME_TEST_IRQ_OFF / c->bd.block_size, &seg, 1);
+	ret = blockdev_rw(test_bd(c), false, NVME_TEST_IRQ_OFF / test_bd(c)->block_size, &seg, 1);
 	ret = ret ? ret : check_segs(&seg, 1, NVME_TEST_IRQ_OFF, false) >= 0 ? -EIO : 0;
 	page_free(page);
 	ST_ASSERT(ret == 0, "read: %d", ret);
@@ -431,7 +529,7 @@ static int read_lba0(struct nvme_ctrl *c, struct blk_seg *seg)
 	int ret;
 
 	memset(seg->buf, 0, seg->len);
-	ret = blockdev_rw(&c->bd, false, 0, seg, 1);
+	ret = blockdev_rw(test_bd(c), false, 0, seg, 1);
 	return ret ? ret : check_segs(seg, 1, 0, false) >= 0 ? -EILSEQ : 0;
 }
 
@@ -461,7 +559,7 @@ static enum st_result reset_fails(struct selftest_ctx *ctx, struct nvme_ctrl *c,
 	c->test_reset_fault = fault;
 	not_before = timer_deadline(NVME_TEST_IO_TIMEOUT_US + NVME_TEST_READY_TIMEOUT_MS * 1000);
 	not_after = timer_deadline(NVME_TEST_IO_TIMEOUT_US + NVME_TEST_SLACK_US);
-	ret = blockdev_rw(&c->bd, false, 0, seg, 1);
+	ret = blockdev_rw(test_bd(c), false, 0, seg, 1);
 	ST_ASSERT(c->test_reset_fault == NVME_RESET_FAULT_NONE && !c->test_drop_doorbells,
 		  "the timeout's recovery never reached the CSTS.RDY wait (controller %s)", kind);
 	ST_ASSERT(ret == -ETIMEDOUT, "controller %s: the timed-out read returned %d, want "
@@ -480,7 +578,7 @@ static enum st_result reset_fails(struct selftest_ctx *ctx, struct nvme_ctrl *c,
 	/* Unusable: refused at once, nothing reaches the controller. */
 	submitted = c->adminq.submitted + c->ioq.submitted;
 	not_after = timer_deadline(NVME_TEST_REFUSE_US);
-	ret = blockdev_rw(&c->bd, false, 0, seg, 1);
+	ret = blockdev_rw(test_bd(c), false, 0, seg, 1);
 	ST_ASSERT(ret == -ENODEV, "a read from the unusable controller returned %d, want -ENODEV",
 		  ret);
 	ST_ASSERT(!timer_expired(not_after), "refusing a read took more than %u ms",

@@ -36,6 +36,7 @@
 #include <errno.h>
 #include <fmt.h>
 #include <fw_assert.h>
+#include <iommu.h>
 #include <libfdt.h>
 #include <mm/mmu.h>
 #include <stdarg.h>
@@ -272,14 +273,26 @@ int pci_find_capability(const struct pci_dev *p, u8 cap_id)
 	return 0;
 }
 
+/* Why @p must not master the bus, or NULL if it may. */
+static const char *master_refused(const struct pci_dev *p)
+{
+	if (p->dma_blocked)
+		return "no stream ID (RID outside the host's iommu-map)";
+	if (!p->enabled)
+		return "function left disabled at enumeration";
+	/* Defence in depth: its stream aborts already; without BME it issues no DMA at all. */
+	if (p->dev.iommu && p->dev.iommu->blocked)
+		return "the IOMMU blocks its DMA (no domain attached, its stream aborts)";
+	return NULL;
+}
+
 void pci_set_master(struct pci_dev *p, bool on)
 {
 	u16 cmd = pci_read_config16(p, PCI_COMMAND);
+	const char *why = on ? master_refused(p) : NULL;
 
-	if (on && (p->dma_blocked || !p->enabled)) {
-		kprintf("pci: error: %s: bus mastering refused: %s\n", p->bdf,
-			p->dma_blocked ? "no stream ID (RID outside the host's iommu-map)" :
-					 "function left disabled at enumeration");
+	if (why) {
+		kprintf("pci: error: %s: bus mastering refused: %s\n", p->bdf, why);
 		on = false;
 	}
 	if (on)

@@ -532,9 +532,15 @@ static int vblk_flush(struct blockdev *bd)
 	return virtio_blk_request(vb, VIRTIO_BLK_T_FLUSH, 0, NULL, 0);
 }
 
+static int vblk_reset(struct blockdev *bd)
+{
+	return virtio_blk_reset(bd->priv);
+}
+
 static const struct blockdev_ops vblk_ops = {
 	.rw = vblk_rw,
 	.flush = vblk_flush,
+	.reset = vblk_reset,
 };
 
 static int vblk_probe(struct virtio_blk *vb, struct pci_dev *p, unsigned int idx)

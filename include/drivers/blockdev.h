@@ -38,6 +38,14 @@ struct blockdev_ops {
 		  unsigned int nsegs);
 	/* flush() - make every completed write durable. Return: 0 or -errno. */
 	int (*flush)(struct blockdev *bd);
+	/*
+	 * reset() - optional: reset the device and start it again, so a disk
+	 * the driver gave up after a failure (its requests refused) is usable
+	 * again. No request may be in flight.
+	 * Return: 0 (usable again), or -errno after printing why (the device
+	 * then stays given up).
+	 */
+	int (*reset)(struct blockdev *bd);
 };
 
 struct blockdev_stats {
@@ -95,6 +103,13 @@ struct blockdev *blockdev_find(const char *name);
 int blockdev_rw(struct blockdev *bd, bool write, u64 lba, const struct blk_seg *segs,
 		unsigned int nsegs);
 int blockdev_flush(struct blockdev *bd);
+
+/*
+ * blockdev_reset() - reset @bd through its driver's reset op.
+ * Return: 0 (usable again), -EOPNOTSUPP with a message if the driver has
+ * no reset op, or the driver's -errno (reported by it).
+ */
+int blockdev_reset(struct blockdev *bd);
 
 /*
  * For the drivers' self-tests of a device that fails to reset (nvme.*,

@@ -148,6 +148,28 @@ struct nvme_ns_format {
  */
 int nvme_ns_parse(const u8 *id_ns, struct nvme_ns_format *out);
 
+/*
+ * nvme_ns_unusable() - why a driver that moves whole blocks of at most
+ * @max_block bytes, with no metadata, cannot use namespace format @f:
+ * writes the reason ("LBA format 1 carries 8 bytes of metadata per
+ * block") into @why (@size bytes).
+ * Return: 0 if usable; -EOPNOTSUPP with @why filled in if not.
+ */
+int nvme_ns_unusable(const struct nvme_ns_format *f, u32 max_block, char *why, size_t size);
+
+/*
+ * nvme_ns_list_parse() - the entries of an Active Namespace ID list
+ * (Identify CNS 02h for NSID @after, NVMe 1.4 Figure 243: up to 1024
+ * NSIDs above @after, ascending, the unused rest zero): the first
+ * @cap of them into @nsids. *@total: the entries of the list (up to
+ * the first zero; NVME_NS_LIST_ENTRIES means more may follow above the
+ * last). Return: how many were stored (<= @cap); -EINVAL if an entry is
+ * not above the previous one (or @after) or is the broadcast FFFFFFFFh,
+ * with *@total the index of that entry.
+ */
+int nvme_ns_list_parse(const u8 *list, u32 after, u32 *nsids, unsigned int cap,
+		       unsigned int *total);
+
 /* Little-endian loads from Identify data (any alignment). */
 u16 nvme_get_le16(const u8 *p);
 u32 nvme_get_le32(const u8 *p);

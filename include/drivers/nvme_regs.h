@@ -49,6 +49,8 @@
 #define NVME_VS_MJR GENMASK(31, 16)
 #define NVME_VS_MNR GENMASK(15, 8)
 #define NVME_VS_TER GENMASK(7, 0)
+/* A version as VS encodes it, for comparisons: NVME_VS_VALUE(1, 1) is 1.1.0. */
+#define NVME_VS_VALUE(mjr, mnr) (FIELD_PREP(NVME_VS_MJR, (mjr)) | FIELD_PREP(NVME_VS_MNR, (mnr)))
 
 /*
  * Pin-based (INTx) and single-MSI masking, one bit per interrupt vector
@@ -261,7 +263,9 @@
 #define NVME_CNS_CTRL 0x01			/* Identify Controller */
 #define NVME_CNS_NS_ACTIVE_LIST 0x02		/* active NSIDs above NSID, ascending */
 #define NVME_IDENTIFY_SIZE 4096
-#define NVME_NS_LIST_ENTRIES 1024
+#define NVME_NS_LIST_ENTRIES 1024		/* NSIDs in a CNS 02h list (4 bytes each) */
+/* NSID FFFFFFFFh: every namespace (the broadcast value, NVMe 1.4 6.1), never one's own ID. */
+#define NVME_NSID_ALL 0xffffffffU
 
 /* Identify Controller data structure, byte offsets (NVMe 1.4 Figure 247). */
 #define NVME_ID_CTRL_VID 0			/* 2 bytes, PCI vendor ID */

@@ -131,8 +131,10 @@ void pci_write_config32(const struct pci_dev *p, unsigned int off, u32 v);
 
 /*
  * pci_set_master() - set or clear Bus Master Enable in @p's COMMAND
- * register. Turning it on is refused (with a message) for a function with
- * dma_blocked or one left disabled by pci_init().
+ * register. Turning it on is refused (with a message, and the bit cleared)
+ * for a function with dma_blocked, one left disabled by pci_init(), and
+ * one whose IOMMU domain is the blocked one (iommu_detach_device(): not
+ * attached, or detached), so no driver's probe can give it DMA back.
  */
 void pci_set_master(struct pci_dev *p, bool on);
 

@@ -328,6 +328,64 @@ static void test_ns_parse(void **state)
 	assert_int_equal(nvme_ns_parse(id, &f), -EINVAL);
 }
 
+static void test_ns_unusable(void **state)
+{
+	struct nvme_ns_format f = { .index = 1, .block_size = 512, .meta_size = 0, .blocks = 8 };
+	char why[80];
+
+	(void)state;
+	assert_int_equal(nvme_ns_unusable(&f, 4096, why, sizeof(why)), 0);
+	f.block_size = 4096;
+	assert_int_equal(nvme_ns_unusable(&f, 4096, why, sizeof(why)), 0);
+	f.block_size = 8192;
+	assert_int_equal(nvme_ns_unusable(&f, 4096, why, sizeof(why)), -EOPNOTSUPP);
+	assert_string_equal(why, "LBA format 1 has 8192-byte blocks, larger than 4096 bytes");
+	f.block_size = 512;
+	f.meta_size = 8;
+	assert_int_equal(nvme_ns_unusable(&f, 4096, why, sizeof(why)), -EOPNOTSUPP);
+	assert_string_equal(why, "LBA format 1 carries 8 bytes of metadata per block");
+	f.meta_extended = true;
+	assert_int_equal(nvme_ns_unusable(&f, 4096, why, sizeof(why)), -EOPNOTSUPP);
+	assert_string_equal(why,
+			    "LBA format 1 carries 8 bytes of metadata per block (extended LBA)");
+}
+
+static void test_ns_list(void **state)
+{
+	static u8 list[4096];
+	unsigned int total, i;
+	u32 ids[2];
+
+	(void)state;
+	memset(list, 0, sizeof(list));
+	assert_int_equal(nvme_ns_list_parse(list, 0, ids, 2, &total), 0);	/* empty */
+	assert_int_equal(total, 0);
+	put_le32(list, 1);
+	put_le32(list + 4, 2);
+	put_le32(list + 8, 7);
+	assert_int_equal(nvme_ns_list_parse(list, 0, ids, 2, &total), 2);	/* capped */
+	assert_int_equal(total, 3);
+	assert_int_equal(ids[0], 1);
+	assert_int_equal(ids[1], 2);
+	assert_int_equal(nvme_ns_list_parse(list, 0, ids, 0, &total), 0);
+	assert_int_equal(total, 3);
+	/* Not above the NSID asked for, not ascending, the broadcast value: refused. */
+	assert_int_equal(nvme_ns_list_parse(list, 1, ids, 2, &total), -EINVAL);
+	assert_int_equal(total, 0);
+	put_le32(list + 4, 1);
+	assert_int_equal(nvme_ns_list_parse(list, 0, ids, 2, &total), -EINVAL);
+	assert_int_equal(total, 1);
+	put_le32(list + 4, 0xffffffffU);
+	assert_int_equal(nvme_ns_list_parse(list, 0, ids, 2, &total), -EINVAL);
+	assert_int_equal(total, 1);
+	/* A full list: 1024 entries, more may follow. */
+	for (i = 0; i < 1024; i++)
+		put_le32(list + 4 * i, 100 + i);
+	assert_int_equal(nvme_ns_list_parse(list, 99, ids, 2, &total), 2);
+	assert_int_equal(total, 1024);
+	assert_int_equal(ids[1], 101);
+}
+
 static void test_le(void **state)
 {
 	const u8 b[8] = { 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x88 };
@@ -355,6 +413,8 @@ int main(void)
 		cmocka_unit_test(test_cap),
 		cmocka_unit_test(test_id_string),
 		cmocka_unit_test(test_ns_parse),
+		cmocka_unit_test(test_ns_unusable),
+		cmocka_unit_test(test_ns_list),
 		cmocka_unit_test(test_le),
 	};
 

@@ -67,7 +67,10 @@ def run_defs():
               size=bytes, iommu=True); each image gets tests/qemu/disk.py's
               pattern and is checked byte by byte after QEMU exits (the
               write region must be updated when the log says a write test
-              of that device passed: 'blk: PASS write <name>')
+              of that device passed: 'blk: PASS write <name>'). An nvme
+              disk may have namespaces=[dict(size=, block_size=, ms=,
+              nsid=, must_write=)] instead of size: one nvme-ns (and image)
+              each, nvme<C>n<NSID> to the firmware (see disk_images())
     must      regexes the log must contain; console: lines to type at the
               prompt after boot (then 'poweroff' ends the run)
     must_not  regexes the log must not contain
@@ -115,6 +118,10 @@ def run_defs():
         r"requests are refused; bus mastering is off, so its DMA has stopped",
         r"error: virtio-blk: vblk0: read of sectors 0\.\.2 \(1536 bytes\) refused: the device "
         r"failed and could not be restarted"]
+    # `blk read vblk0 1` on the runner's pattern disk: the header, the first line, 31 more.
+    vblk0_block1 = (r"vblk0: block 1\.\.1 \(byte 0x200\):\n"
+                    r"00000200  1e 25 2c 33 3a 41 48 4f 56 5d 64 6b 72 79 "
+                    r"80 87  \|\.%,3:AHOV\]dkry\.\.\|\n(0000[0-9a-f]{4} .*\n){31}")
     return {
         "default": dict(boot="kernel", devices=edu2, expect="pass",
                         must=[r"entered at EL1", r"model \"linux,dummy-virt\"",
@@ -182,8 +189,13 @@ def run_defs():
                                           (0x20, 0x20, 0xffe0)],
                                must=[r"stream 0x10018 is beyond the 16 stream ID bits in use",
                                      r"pci 0000:00:03\.0 not attached: the SMMU aborts its stream "
-                                     r"and the DMA layer refuses its mappings",
+                                     r"and the DMA layer refuses its mappings; bus mastering off",
+                                     # edu's probe asks for bus mastering: refused
+                                     r"pci: error: 0000:00:03\.0: bus mastering refused: the "
+                                     r"IOMMU blocks its DMA",
                                      r"edu: 0000:00:03\.0 .*DMA blocked by the IOMMU \(not attached\)",
+                                     r"smmu: unattached 0000:00:03\.0: Bus Master Enable clear "
+                                     r"\(COMMAND 0x[0-9a-f]{4}\), set refused",
                                      r"dma-debug: pci 0000:00:03\.0: DMA refused: the IOMMU blocks",
                                      r"smmu: unattached 0000:00:03\.0: DMA to 0x[0-9a-f]+: edu says",
                                      r"selftest: PASS smmu\.unattached_function_refused",
@@ -207,7 +219,8 @@ def run_defs():
                                          r"selftest: PASS edu\.coherent_roundtrip"]),
         # NVMe (always DMAs through the SMMU when there is one), then without the SMMU.
         # Ends at the console: `nvme` shows the controller after the self-tests.
-        "nvme": dict(boot="kernel", expect="pass-console", append="", console=["nvme"],
+        "nvme": dict(boot="kernel", expect="pass-console", append="",
+                     console=["nvme", "blk reset nvme0n1"],
                      disks=[dict(kind="nvme", size=1 << 20)],
                      must=[r"nvme0: 0000:00:\d\d\.0 1b36:0010 NVMe \d\.\d, \"QEMU NVMe Ctrl\" "
                            r"serial fwtest0 .*completion interrupt INTID \d+, behind the SMMU",
@@ -224,7 +237,9 @@ def run_defs():
                            r"0 not ours\n  admin queue 0: 32 entries, .*\n  I/O queue 1: 32 "
                            r"entries, .*\n  nvme0n1: namespace 1, LBA format 0, 2048 blocks of "
                            r"512 bytes \(1 MiB\)\n  commands \d+, .* timeouts 3, resets 7, "
-                           r"lost interrupts 0\n"]),
+                           r"lost interrupts 0\n",
+                           r"fw> blk reset nvme0n1\nnvme0: controller reset; usable again\n"
+                           r"blk: nvme0n1: reset; usable again\n"]),
         "nvme-nosmmu": dict(boot="kernel", machine="virt,gic-version=3", expect="pass",
                             disks=[dict(kind="nvme", size=1 << 20)],
                             must=[r"nvme0: .* serial fwtest0 .*direct DMA",
@@ -232,6 +247,28 @@ def run_defs():
                                   r"selftest: PASS nvme\.prp_rule_violation",
                                   r"selftest: PASS nvme\.timeout_recovers",
                                   r"selftest: PASS nvme\.reset_failure", *nvme_reset_failure]),
+        # One controller, three namespaces: 512-byte and 4 KiB blocks (both block
+        # devices, each image checked), and one with metadata the driver skips.
+        "nvme-multi": dict(boot="kernel", expect="pass",
+                           disks=[dict(kind="nvme", namespaces=[
+                               dict(size=1 << 20), dict(size=2 << 20, block_size=4096),
+                               dict(size=1 << 20, ms=8, must_write=False)])],
+                           must=[r"nvme0: .* serial fwtest0 .*, 2 namespace\(s\) used \(NN 256\)",
+                                 r"warning: nvme0n3: namespace 3 skipped: LBA format \d+ carries 8 "
+                                 r"bytes of metadata per block: not supported",
+                                 r"nvme0n1: namespace 1, LBA format 0: 2048 blocks of 512 bytes",
+                                 r"nvme0n2: namespace 2, LBA format \d+: 512 blocks of 4096 bytes",
+                                 r"blk: nvme0n1: 2048 blocks of 512 bytes \(1 MiB\)",
+                                 r"blk: nvme0n2: 512 blocks of 4096 bytes \(2 MiB\)",
+                                 r"warning: nvme0: namespace 2 and any later ones not registered: "
+                                 r"at most 1 block device\(s\) per controller",
+                                 r"selftest: PASS nvme\.identify",
+                                 r"selftest: PASS nvme\.namespaces",
+                                 r"selftest: PASS blk\.read_pattern",
+                                 r"blk: PASS write nvme0n1\n", r"blk: PASS write nvme0n2\n",
+                                 r"selftest: PASS blk\.write_pattern",
+                                 r"selftest: PASS blk\.bad_requests"],
+                           must_not=[r"blk: nvme0n3"]),
         # virtio-blk (modern PCI, iommu_platform=on) through the SMMU, then
         # without one; the image is checked byte by byte after each run.
         "virtio-blk": dict(boot="kernel", expect="pass",
@@ -276,23 +313,30 @@ def run_defs():
                                    console=["blk", "blk read vblk0 1", "blk read vblk0 0x7ff 1",
                                             "blk read vblk0 2048", "blk read nosuch 0",
                                             "blk read vblk0 x", "blk read vblk0 0 99",
-                                            "blk frob"],
+                                            "blk frob", "blk reset vblk0", "blk read vblk0 1",
+                                            "blk reset nosuch", "blk reset"],
                                    must=[r"\nvblk0  1 MiB, 2048 blocks of 512 bytes, pci "
                                          # the self-test's 2 writes, and the soak's
                                          r"0000:00:02\.0\n  reads \d+ \(.*\), writes \d+ "
                                          r"\(.*\), flushes \d+, errors \d+\n",
-                                         r"\nvblk0: block 1\.\.1 \(byte 0x200\):\n"
-                                         r"00000200  1e 25 2c 33 3a 41 48 4f 56 5d 64 6b 72 79 "
-                                         r"80 87  \|\.%,3:AHOV\]dkry\.\.\|\n(0000[0-9a-f]{4} .*\n){31}",
+                                         r"\n" + vblk0_block1,
                                          r"\nvblk0: block 2047\.\.2047 \(byte 0xffe00\):\n",
                                          r"blk read vblk0 2048\nerror: blk: vblk0: read of blocks "
                                          r"2048\.\.2048: the device has 2048\nblk: failed: ERANGE",
                                          r"blk: no block device 'nosuch'; devices: vblk0\n"
                                          r"blk: failed: ENODEV",
                                          r"blk: 'x' is not a block number\nusage: blk \[read "
-                                         r"<name> <lba> \[count\]\]",
+                                         r"<name> <lba> \[count\] \| reset <name>\]",
                                          r"blk: count '99' is not 1\.\.16\nusage: blk",
-                                         r"blk frob\nusage: blk"]),
+                                         r"blk frob\nusage: blk",
+                                         # the reset, then the data is still read right
+                                         r"fw> blk reset vblk0\nvirtio-blk: vblk0: device reset "
+                                         r"and restarted\nblk: vblk0: reset; usable again\n"
+                                         r"fw> blk read vblk0 1\n" + vblk0_block1,
+                                         r"fw> blk reset nosuch\nblk: no block device 'nosuch'; "
+                                         r"devices: vblk0\nblk: failed: ENODEV",
+                                         r"fw> blk reset\nusage: blk \[read",
+                                         r"selftest: PASS blk\.reset_without_op"]),
         "virtio-blk-nosmmu": dict(boot="kernel", machine="virt,gic-version=3", expect="pass",
                                   disks=[dict(kind="virtio", size=1 << 20)],
                                   must=[r"virtio-blk: 0000:00:\d\d\.0 vblk0: .*direct DMA",
@@ -725,37 +769,76 @@ def disk_path(build, name, i, d):
     return os.path.join(build, "qemu", "%s-disk%d-%s.img" % (name, i, d["kind"]))
 
 
+def disk_images(build, name, r):
+    """Every image of the run's disks, as dicts: what (for messages), path,
+    size, must_write, name (the block device whose 'blk: PASS write' line
+    says the write region changed; None: any), drive (QEMU drive id), and
+    for an NVMe namespace nsid, block_size, ms. A disk with 'namespaces'
+    has one image per namespace, named nvme<C>n<NSID> (C counts the NVMe
+    disks before it)."""
+    images, nvme = [], 0
+    for i, d in enumerate(r.get("disks", [])):
+        if d["kind"] not in ("virtio", "nvme"):
+            raise ValueError("unknown disk kind %r" % d["kind"])
+        if "namespaces" not in d:
+            images.append(dict(what="disk %d (%s)" % (i, d["kind"]), disk=i,
+                               path=disk_path(build, name, i, d), size=d["size"],
+                               must_write=d.get("must_write", True), name=d.get("name"),
+                               drive="disk%d" % i))
+        for k, ns in enumerate(d.get("namespaces", [])):
+            nsid = ns.get("nsid", k + 1)
+            images.append(dict(what="disk %d (nvme) namespace %d" % (i, nsid), disk=i,
+                               path=os.path.join(build, "qemu", "%s-disk%d-nvme-ns%d.img" %
+                                                 (name, i, nsid)),
+                               size=ns["size"], must_write=ns.get("must_write", True),
+                               name="nvme%dn%d" % (nvme, nsid), drive="disk%dns%d" % (i, nsid),
+                               nsid=nsid, block_size=ns.get("block_size"), ms=ns.get("ms")))
+        nvme += d["kind"] == "nvme"
+    return images
+
+
 def disk_args(build, name, r):
     """Fresh pattern images for the run's disks, and the QEMU arguments."""
     args = []
+    images = disk_images(build, name, r)
+    for img in images:
+        disk.make(img["path"], img["size"])
+        args += ["-drive", "file=%s,if=none,id=%s,format=raw,cache=writethrough" %
+                 (img["path"], img["drive"])]
     for i, d in enumerate(r.get("disks", [])):
-        path = disk_path(build, name, i, d)
-        disk.make(path, d["size"])
         drive = "disk%d" % i
-        args += ["-drive", "file=%s,if=none,id=%s,format=raw,cache=writethrough" % (path, drive)]
         if d["kind"] == "virtio":
             extra = ",disable-legacy=on,iommu_platform=on" if d.get("iommu", True) else \
                 ",disable-legacy=on"
             args += ["-device", "virtio-blk-pci,drive=%s%s" % (drive, extra)]
-        elif d["kind"] == "nvme":
+        elif "namespaces" not in d:
             args += ["-device", "nvme,drive=%s,serial=fwtest%d" % (drive, i)]
         else:
-            raise ValueError("unknown disk kind %r" % d["kind"])
+            # QEMU's NVMe subsystem model: the controller, then one nvme-ns per namespace.
+            args += ["-device", "nvme,id=nvme%d,serial=fwtest%d" % (i, i)]
+            for img in (m for m in images if m["disk"] == i):
+                dev = "nvme-ns,drive=%s,bus=nvme%d,nsid=%d" % (img["drive"], i, img["nsid"])
+                if img["block_size"]:
+                    dev += ",logical_block_size=%d,physical_block_size=%d" % (
+                        img["block_size"], img["block_size"])
+                if img["ms"]:
+                    dev += ",ms=%d" % img["ms"]
+                args += ["-device", dev]
     return args
 
 
 def verify_disks(build, name, r, text):
     """Every byte of every disk image, after QEMU exited. Return a problem or None."""
-    for i, d in enumerate(r.get("disks", [])):
-        written = bool(re.search(r"blk: PASS write %s\b" % re.escape(d.get("name", "")), text)) \
-            if d.get("name") else bool(re.search(r"blk: PASS write ", text))
-        ok, msg = disk.verify(disk_path(build, name, i, d), d["size"], written)
+    for img in disk_images(build, name, r):
+        written = bool(re.search(r"blk: PASS write %s\b" % re.escape(img["name"]), text)) \
+            if img["name"] else bool(re.search(r"blk: PASS write ", text))
+        ok, msg = disk.verify(img["path"], img["size"], written)
         with open(os.path.join(build, "qemu", name + ".log"), "a") as log:
-            log.write("# disk %d (%s): %s\n" % (i, d["kind"], msg))
+            log.write("# %s: %s\n" % (img["what"], msg))
         if not ok:
-            return "disk %d (%s): %s" % (i, d["kind"], msg)
-        if d.get("must_write", True) and not written:
-            return "disk %d (%s): the firmware's write test did not pass" % (i, d["kind"])
+            return "%s: %s" % (img["what"], msg)
+        if img["must_write"] and not written:
+            return "%s: the firmware's write test did not pass" % img["what"]
     return None
 
 
