@@ -841,7 +841,6 @@ static int identify_ctrl(struct nvme_ctrl *c)
 	if (ret)
 		return ret;
 	c->vid = nvme_get_le16(id + NVME_ID_CTRL_VID);
-	c->ssvid = nvme_get_le16(id + NVME_ID_CTRL_SSVID);
 	nvme_id_string(c->sn, id + NVME_ID_CTRL_SN, NVME_ID_CTRL_SN_LEN);
 	nvme_id_string(c->mn, id + NVME_ID_CTRL_MN, NVME_ID_CTRL_MN_LEN);
 	nvme_id_string(c->fr, id + NVME_ID_CTRL_FR, NVME_ID_CTRL_FR_LEN);

@@ -154,7 +154,7 @@ struct nvme_ctrl {
 	enum nvme_reset_fault test_reset_fault;
 
 	/* Identify Controller */
-	u16 vid, ssvid, cntlid;
+	u16 vid, cntlid;
 	char sn[NVME_ID_CTRL_SN_LEN + 1], mn[NVME_ID_CTRL_MN_LEN + 1], fr[NVME_ID_CTRL_FR_LEN + 1];
 	u8 mdts;
 	u32 nn;

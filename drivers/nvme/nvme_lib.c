@@ -8,21 +8,15 @@
 #include <errno.h>
 #include <fmt.h>
 
-/* Whether @v is a multiple of @a (a power of two). */
-static bool aligned_to(u64 v, u64 a)
-{
-	return !(v & (a - 1));
-}
-
 int nvme_prp_violation(const struct nvme_dma_seg *segs, unsigned int n, u32 page_size)
 {
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
 		/* PRP1 is dword aligned (NVMe 1.4 4.3: PBAO bits 1:0 are 0); the others start a page. */
-		if (!aligned_to(segs[i].addr, i ? page_size : 4))
+		if (!IS_ALIGNED(segs[i].addr, i ? page_size : 4))
 			return (int)i;
-		if (i + 1 < n && !aligned_to(segs[i].addr + segs[i].len, page_size))
+		if (i + 1 < n && !IS_ALIGNED(segs[i].addr + segs[i].len, page_size))
 			return (int)i;
 	}
 	return -1;
@@ -86,12 +80,12 @@ int nvme_prp_build(const struct nvme_dma_seg *segs, unsigned int n, u64 pos, u64
 			if (step > l)
 				step = l;
 			if (count == 0) {
-				if (!aligned_to(a, 4))
+				if (!IS_ALIGNED(a, 4))
 					return -EINVAL;
 				*prp1 = a;
 			} else {
 				/* Entries after the first: a page from its start, the previous one full. */
-				if (page_open || !aligned_to(a, page_size))
+				if (page_open || !IS_ALIGNED(a, page_size))
 					return -EINVAL;
 				/* Entry k (k >= 1) is list[k - 1]; only a third entry needs the list. */
 				if (count >= 2 && (unsigned int)count > list_cap)
@@ -105,7 +99,7 @@ int nvme_prp_build(const struct nvme_dma_seg *segs, unsigned int n, u64 pos, u64
 			a += step;
 			l -= step;
 			left -= step;
-			page_open = !aligned_to(a, page_size);
+			page_open = !IS_ALIGNED(a, page_size);
 		}
 	}
 	if (left)

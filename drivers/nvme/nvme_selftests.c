@@ -33,6 +33,15 @@
 #define NVME_TEST_BOUNCE_LEN 0x2000U
 #define NVME_TEST_IRQ_OFF 0x24000ULL
 
+/* The bound of a command whose doorbell is withheld (the default is seconds). */
+#define NVME_TEST_IO_TIMEOUT_US 100000U
+/* The CSTS.RDY wait of a reset made to fail: short, so it costs this, not CAP.TO. */
+#define NVME_TEST_READY_TIMEOUT_MS 20U
+/* A request to an unusable controller is refused at once, well within this. */
+#define NVME_TEST_REFUSE_US 20000U
+/* Slack over the time bounds for a failing reset (TCG, console output). */
+#define NVME_TEST_SLACK_US 1000000U
+
 static struct nvme_ctrl *test_ctrl(void)
 {
 	return nvme_ctrl_get(0);
@@ -368,6 +377,38 @@ SELFTEST(nvme, prp_list)
 }
 
 /*
+ * Read LBA 0 into @seg and compare with the runner's pattern.
+ * Return: 0 or -errno (-EILSEQ: wrong data).
+ */
+static int read_lba0(struct nvme_ctrl *c, struct blk_seg *seg)
+{
+	int ret;
+
+	memset(seg->buf, 0, seg->len);
+	ret = blockdev_rw(test_bd(c), false, 0, seg, 1);
+	return ret ? ret : check_segs(seg, 1, 0, false) >= 0 ? -EILSEQ : 0;
+}
+
+/*
+ * The end of a failure test: nothing of @c's left mapped (@live: the
+ * dma-debug records before the test), and @seg read from LBA 0 holds the
+ * runner's pattern (@when: for messages). The caller frees @seg's buffer.
+ */
+static enum st_result still_works(struct selftest_ctx *ctx, struct nvme_ctrl *c,
+				  struct blk_seg *seg, unsigned int live, const char *when)
+{
+	int ret;
+
+	ST_ASSERT(dma_debug_live(c->dev) == live, "live DMA records %u %s, before %u",
+		  dma_debug_live(c->dev), when, live);
+	ret = read_lba0(c, seg);
+	ST_ASSERT(ret == 0, "read of LBA 0 %s: %d (-EILSEQ: wrong data)", when, ret);
+	ST_ASSERT(dma_debug_live(c->dev) == live, "live DMA records %u after the read, before %u",
+		  dma_debug_live(c->dev), live);
+	return ST_PASS;
+}
+
+/*
  * Blocks beyond the namespace, sent straight to the driver (blockdev_rw
  * would refuse them): the device answers LBA Out of Range, the driver
  * returns -ERANGE, unmaps, and keeps working.
@@ -375,6 +416,7 @@ SELFTEST(nvme, prp_list)
 SELFTEST(nvme, error_status)
 {
 	struct nvme_ctrl *c = test_ctrl();
+	enum st_result r;
 	struct blk_seg seg;
 	unsigned int live;
 	u64 errors;
@@ -404,21 +446,15 @@ SELFTEST(nvme, error_status)
 		page_free(page);
 		ST_FAILF("write across the end: error %d, want -ERANGE", ret);
 	}
-	ST_ASSERT(dma_debug_live(c->dev) == live, "live DMA records %u after the errors, before %u",
-		  dma_debug_live(c->dev), live);
-	ST_ASSERT(c->stats.errors == errors + 2, "%llu errors counted, want 2",
-		  (unsigned long long)(c->stats.errors - errors));
-	/* Still usable. */
-	seg.len = test_bd(c)->block_size;
-	ret = blockdev_rw(test_bd(c), false, 0, &seg, 1);
-	if (ret || check_segs(&seg, 1, 0, false) >= 0) {
+	if (c->stats.errors != errors + 2) {
 		page_free(page);
-		ST_FAILF("read of LBA 0 after the errors: %d or wrong data", ret);
+		ST_FAILF("%llu errors counted, want 2",
+			 (unsigned long long)(c->stats.errors - errors));
 	}
+	seg.len = test_bd(c)->block_size;
+	r = still_works(ctx, c, &seg, live, "after the errors");
 	page_free(page);
-	ST_ASSERT(dma_debug_live(c->dev) == live, "live DMA records %u, before %u",
-		  dma_debug_live(c->dev), live);
-	return ST_PASS;
+	return r;
 }
 
 /*
@@ -430,6 +466,7 @@ SELFTEST(nvme, timeout_recovers)
 {
 	struct nvme_ctrl *c = test_ctrl();
 	u64 timeouts, resets, saved;
+	enum st_result r;
 	struct blk_seg seg;
 	unsigned int live;
 	u8 *page;
@@ -445,7 +482,7 @@ SELFTEST(nvme, timeout_recovers)
 	seg.buf = page;
 	seg.len = PAGE_SIZE;
 	saved = c->io_timeout_us;
-	c->io_timeout_us = 100000;
+	c->io_timeout_us = NVME_TEST_IO_TIMEOUT_US;
 	c->test_drop_doorbells = 1;
 	ret = blockdev_rw(test_bd(c), false, 0, &seg, 1);
 	c->io_timeout_us = saved;
@@ -454,23 +491,15 @@ SELFTEST(nvme, timeout_recovers)
 		page_free(page);
 		ST_FAILF("read with its doorbell withheld: %d, want -ETIMEDOUT", ret);
 	}
-	ST_ASSERT(c->stats.timeouts == timeouts + 1 && c->stats.resets == resets + 1,
-		  "timeouts +%llu, resets +%llu; want 1 and 1",
-		  (unsigned long long)(c->stats.timeouts - timeouts),
-		  (unsigned long long)(c->stats.resets - resets));
-	ST_ASSERT(!c->dead, "the controller was given up after the reset");
-	ST_ASSERT(dma_debug_live(c->dev) == live, "live DMA records %u after the timeout, before %u",
-		  dma_debug_live(c->dev), live);
-	memset(page, 0, PAGE_SIZE);
-	ret = blockdev_rw(test_bd(c), false, 0, &seg, 1);
-	if (ret || check_segs(&seg, 1, 0, false) >= 0) {
+	if (c->stats.timeouts != timeouts + 1 || c->stats.resets != resets + 1 || c->dead) {
 		page_free(page);
-		ST_FAILF("read after the reset: %d or wrong data", ret);
+		ST_FAILF("timeouts +%llu, resets +%llu, given up %d; want 1, 1, 0",
+			 (unsigned long long)(c->stats.timeouts - timeouts),
+			 (unsigned long long)(c->stats.resets - resets), c->dead);
 	}
+	r = still_works(ctx, c, &seg, live, "after the timeout");
 	page_free(page);
-	ST_ASSERT(dma_debug_live(c->dev) == live, "live DMA records %u, before %u",
-		  dma_debug_live(c->dev), live);
-	return ST_PASS;
+	return r;
 }
 
 /* Completions arrive by INTx: the handler runs and finds them. */
@@ -510,27 +539,9 @@ SELFTEST(nvme, completion_interrupt)
 	return ST_PASS;
 }
 
-/* The CSTS.RDY wait of a reset made to fail: short, so it costs this, not CAP.TO. */
-#define NVME_TEST_READY_TIMEOUT_MS 20U
-#define NVME_TEST_IO_TIMEOUT_US 100000U
-/* A request to an unusable controller is refused at once, well within this. */
-#define NVME_TEST_REFUSE_US 20000U
-/* Slack over the time bounds for a failing reset (TCG, console output). */
-#define NVME_TEST_SLACK_US 1000000U
-
 static bool bus_master_on(const struct nvme_ctrl *c)
 {
 	return pci_read_config16(c->pdev, PCI_COMMAND) & PCI_COMMAND_MASTER;
-}
-
-/* Read LBA 0 into @seg and compare with the runner's pattern. Return: 0 or -errno (-EILSEQ: wrong data). */
-static int read_lba0(struct nvme_ctrl *c, struct blk_seg *seg)
-{
-	int ret;
-
-	memset(seg->buf, 0, seg->len);
-	ret = blockdev_rw(test_bd(c), false, 0, seg, 1);
-	return ret ? ret : check_segs(seg, 1, 0, false) >= 0 ? -EILSEQ : 0;
 }
 
 /*

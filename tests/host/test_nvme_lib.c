@@ -26,6 +26,8 @@ static void test_rule_single_segment(void **state)
 
 	(void)state;
 	assert_int_equal(nvme_prp_violation(s, 1, PG), -1);
+	s[0].addr = 0x10000 + 4;	/* dword aligned is enough, 8 bytes are not needed */
+	assert_int_equal(nvme_prp_violation(s, 1, PG), -1);
 	s[0].addr = 0x10000 + 6;	/* not dword aligned: PBAO bits 1:0 must be 0 */
 	assert_int_equal(nvme_prp_violation(s, 1, PG), 0);
 	s[0].addr = 0x10000 + 7;
