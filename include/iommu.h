@@ -41,12 +41,10 @@ struct iommu_ops {
 };
 
 struct iommu_stats {
-	u64 maps, unmaps;
-	u64 flushes;		/* ops->flush calls */
+	u64 maps, unmaps;	/* an unmap is one ops->flush call */
 	u64 cmds;		/* driver commands issued for this domain */
 	u64 syncs;		/* completion waits (CMD_SYNC) */
 	u64 tlbi;		/* invalidation commands */
-	u64 leaked_iova;	/* IOVA kept out of use after a failed flush */
 };
 
 struct iommu_domain {

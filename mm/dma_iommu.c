@@ -109,11 +109,9 @@ static int unmap_range(struct device *dev, u64 iova, u64 len, bool free_iova)
 	 * them with a DMB OSHST first.
 	 */
 	d->stats.unmaps++;
-	d->stats.flushes++;
 	ret = d->ops->flush(d, iova, len, leaves.leaf, leaves.overflow ? 0 : leaves.n);
 	if (ret) {
 		/* A stale translation may survive: this IOVA must never be reused. */
-		d->stats.leaked_iova += len;
 		dma_debug_report(dev, "IOTLB invalidation of 0x%llx+0x%llx failed (%d): IOVA "
 				      "retired", (unsigned long long)iova, (unsigned long long)len, ret);
 		return ret;
@@ -146,6 +144,12 @@ void iommu_detach_device(struct device *dev)
 	iommu_attach_device(dev, &blocked_domain);
 }
 
+/* Bytes a buffer at @addr occupies in the IOVA range: whole pages around it. */
+static u64 page_span(u64 addr, u64 len)
+{
+	return ALIGN_UP((addr & (PAGE_SIZE - 1)) + len, PAGE_SIZE);
+}
+
 static u64 prot_for(const struct iommu_domain *d, enum dma_data_direction dir)
 {
 	return dir == DMA_TO_DEVICE ? d->prot | PTE_AP_RO : d->prot;
@@ -155,7 +159,7 @@ dma_addr_t iommu_dma_map(struct device *dev, phys_addr_t pa, u64 size,
 			 enum dma_data_direction dir)
 {
 	struct iommu_domain *d = dev->iommu;
-	u64 off = pa & (PAGE_SIZE - 1), len = ALIGN_UP(off + size, PAGE_SIZE);
+	u64 off = pa & (PAGE_SIZE - 1), len = page_span(pa, size);
 	dma_addr_t iova;
 	int ret;
 
@@ -182,9 +186,7 @@ dma_addr_t iommu_dma_map(struct device *dev, phys_addr_t pa, u64 size,
 
 int iommu_dma_unmap(struct device *dev, dma_addr_t dma, u64 size)
 {
-	u64 off = dma & (PAGE_SIZE - 1);
-
-	return unmap_range(dev, dma - off, ALIGN_UP(off + size, PAGE_SIZE), true);
+	return unmap_range(dev, dma & ~(u64)(PAGE_SIZE - 1), page_span(dma, size), true);
 }
 
 int iommu_iova_to_phys(const struct iommu_domain *d, u64 iova, phys_addr_t *pa)
@@ -202,12 +204,6 @@ int iommu_dma_to_phys(const struct device *dev, dma_addr_t dma, phys_addr_t *pa)
 	return iommu_iova_to_phys(dev->iommu, dma, pa);
 }
 
-/* Bytes segment @sg occupies in the IOVA range: whole pages around it. */
-static u64 sg_span(phys_addr_t phys, u64 len)
-{
-	return ALIGN_UP((phys & (PAGE_SIZE - 1)) + len, PAGE_SIZE);
-}
-
 int iommu_dma_map_sg(struct device *dev, struct scatterlist *sg, int nents,
 		     enum dma_data_direction dir)
 {
@@ -219,7 +215,7 @@ int iommu_dma_map_sg(struct device *dev, struct scatterlist *sg, int nents,
 	if (domain_ready(dev))
 		return 0;
 	for (i = 0; i < nents; i++)
-		total += sg_span(sg[i].phys, sg[i].length);
+		total += page_span(sg[i].phys, sg[i].length);
 	ret = iova_get(d, total, &iova);
 	if (ret) {
 		dma_debug_report(dev, "no IOVA space for a %d-entry list of %llu bytes (error %d)",
@@ -228,7 +224,7 @@ int iommu_dma_map_sg(struct device *dev, struct scatterlist *sg, int nents,
 	}
 	/* Each segment keeps its page offset; together they are one IOVA range. */
 	for (i = 0; i < nents; i++) {
-		u64 off = sg[i].phys & (PAGE_SIZE - 1), span = sg_span(sg[i].phys, sg[i].length);
+		u64 off = sg[i].phys & (PAGE_SIZE - 1), span = page_span(sg[i].phys, sg[i].length);
 
 		ret = pgtable_map(&d->pgt, iova + at, sg[i].phys - off, span, prot_for(d, dir));
 		if (ret) {
@@ -255,6 +251,6 @@ int iommu_dma_unmap_sg(struct device *dev, struct scatterlist *sg, int nents)
 	int i;
 
 	for (i = 0; i < nents; i++)
-		total += sg_span(sg[i].dma_address, sg[i].dma_length);
+		total += page_span(sg[i].dma_address, sg[i].dma_length);
 	return unmap_range(dev, sg[0].dma_address & ~(u64)(PAGE_SIZE - 1), total, true);
 }

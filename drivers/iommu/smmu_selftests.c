@@ -82,7 +82,6 @@ static bool edu_translated(struct edu **e, u32 *sid)
 static enum st_result data_moves(struct selftest_ctx *ctx, struct edu *e, size_t len)
 {
 	u8 *src = page_alloc(0), *dst = page_alloc(0);
-	dma_addr_t d;
 	size_t i;
 	int r1, r2;
 
@@ -90,14 +89,10 @@ static enum st_result data_moves(struct selftest_ctx *ctx, struct edu *e, size_t
 	for (i = 0; i < len; i++)
 		src[i] = (u8)(i * 7 + 3);
 	memset(dst, 0, PAGE_SIZE);
-	d = dma_map_single(e->dev, src, len, DMA_TO_DEVICE);
-	ST_ASSERT(!dma_mapping_error(e->dev, d), "map for the device failed: %s", dma_debug_last());
-	r1 = edu_dma(e, d, 0, len, true);
-	dma_unmap_single(e->dev, d, len, DMA_TO_DEVICE);
-	d = dma_map_single(e->dev, dst, len, DMA_FROM_DEVICE);
-	ST_ASSERT(!dma_mapping_error(e->dev, d), "map from the device failed: %s", dma_debug_last());
-	r2 = edu_dma(e, d, 0, len, false);
-	dma_unmap_single(e->dev, d, len, DMA_FROM_DEVICE);
+	r1 = edu_dma_buf(e, src, len, true, NULL);
+	ST_ASSERT(r1 != -ENOMEM, "map for the device failed: %s", dma_debug_last());
+	r2 = edu_dma_buf(e, dst, len, false, NULL);
+	ST_ASSERT(r2 != -ENOMEM, "map from the device failed: %s", dma_debug_last());
 	ST_ASSERT(r1 == 0 && r2 == 0, "mapped DMA of %zu bytes: %d, %d", len, r1, r2);
 	ST_ASSERT(!memcmp(src, dst, len), "%zu bytes came back different", len);
 	page_free(src);

@@ -260,12 +260,12 @@ static int cmdq_wait(struct smmu *s)
 	for (;;) {
 		cons = rd(s, SMMU_CMDQ_CONS);
 		if ((rd(s, SMMU_GERROR) ^ rd(s, SMMU_GERRORN)) & SMMU_GERROR_CMDQ_ERR) {
+			/* Bounded too: an SMMU that keeps flagging errors must not hang us. */
 			cmdq_recover(s, cons);
 			ret = -EIO;
-			continue;
-		}
-		if ((cons & q_mask(&s->cmdq)) == s->cmdq.prod)
+		} else if ((cons & q_mask(&s->cmdq)) == s->cmdq.prod) {
 			break;
+		}
 		if (timer_expired(deadline)) {
 			pr_err("smmu: %s: CMD_SYNC not reached in %u us (PROD 0x%x, CONS 0x%x)\n",
 			       s->name, SMMU_POLL_US, s->cmdq.prod, cons);

@@ -28,16 +28,6 @@
 static struct edu edus[EDU_MAX];
 static unsigned int nr_edus;
 
-static u32 edu_read(const struct edu *e, unsigned int off)
-{
-	return mmio_read32(e->regs + off);
-}
-
-static void edu_write(const struct edu *e, unsigned int off, u32 v)
-{
-	mmio_write32(e->regs + off, v);
-}
-
 /* Acknowledge every edu on this line that has its interrupt raised (level). */
 static void edu_irq(void *ctx)
 {
@@ -50,10 +40,10 @@ static void edu_irq(void *ctx)
 
 		if (e->intid != intid)
 			continue;
-		st = edu_read(e, EDU_REG_IRQ_STATUS);
+		st = mmio_read32(e->regs + EDU_REG_IRQ_STATUS);
 		if (!st)
 			continue;
-		edu_write(e, EDU_REG_IRQ_ACK, st);
+		mmio_write32(e->regs + EDU_REG_IRQ_ACK, st);
 		e->irqs++;
 		if (st & EDU_IRQ_DMA)
 			e->done = true;
@@ -118,7 +108,7 @@ unsigned int edu_init(const char *bootargs)
 		e->pdev = p;
 		e->dev = &p->dev;
 		e->regs = p->bar[0].base;
-		ident = edu_read(e, EDU_REG_IDENT);
+		ident = mmio_read32(e->regs + EDU_REG_IDENT);
 		if (FIELD_GET(EDU_IDENT_MAGIC, ident) != EDU_IDENT_MAGIC_VALUE) {
 			pr_err("edu: %s: identification 0x%08x is not an edu's: not used\n", p->bdf,
 			       ident);
@@ -155,7 +145,7 @@ struct edu *edu_get(unsigned int i)
 
 static bool dma_busy(const struct edu *e)
 {
-	return edu_read(e, EDU_REG_DMA_CMD) & EDU_DMA_CMD_START;
+	return mmio_read32(e->regs + EDU_REG_DMA_CMD) & EDU_DMA_CMD_START;
 }
 
 int edu_dma(struct edu *e, dma_addr_t dma, unsigned int off, size_t len, bool to_device)
@@ -205,9 +195,9 @@ int edu_dma(struct edu *e, dma_addr_t dma, unsigned int off, size_t len, bool to
 		cpu_relax();
 	}
 	if (!e->intid) {
-		u32 st = edu_read(e, EDU_REG_IRQ_STATUS);
+		u32 st = mmio_read32(e->regs + EDU_REG_IRQ_STATUS);
 
-		edu_write(e, EDU_REG_IRQ_ACK, st);
+		mmio_write32(e->regs + EDU_REG_IRQ_ACK, st);
 	}
 	/* The edu cannot report a failed access: the SMMU's event queue does. */
 	if (!smmu_stream_of(e->dev, &sid)) {
@@ -221,4 +211,19 @@ int edu_dma(struct edu *e, dma_addr_t dma, unsigned int off, size_t len, bool to
 		}
 	}
 	return 0;
+}
+
+int edu_dma_buf(struct edu *e, void *buf, size_t len, bool to_device, dma_addr_t *dma_out)
+{
+	enum dma_data_direction dir = to_device ? DMA_TO_DEVICE : DMA_FROM_DEVICE;
+	dma_addr_t d = dma_map_single(e->dev, buf, len, dir);
+	int ret;
+
+	if (dma_mapping_error(e->dev, d))
+		return -ENOMEM;
+	ret = edu_dma(e, d, 0, len, to_device);
+	dma_unmap_single(e->dev, d, len, dir);
+	if (dma_out)
+		*dma_out = d;
+	return ret;
 }

@@ -55,21 +55,15 @@ static enum st_result roundtrip(struct selftest_ctx *ctx, struct edu *e, u8 *src
 		     size_t len, size_t src_off, size_t dst_off)
 {
 	u8 *src = src_page + src_off, *dst = dst_page + dst_off;
-	dma_addr_t d;
 	int ret;
 
 	fill(src, len, (unsigned int)(len + src_off));
 	memset(dst_page, 0xee, 2 * PAGE_SIZE);
-	d = dma_map_single(e->dev, src, len, DMA_TO_DEVICE);
-	ST_ASSERT(!dma_mapping_error(e->dev, d), "map of %zu bytes at +%zu failed", len, src_off);
-	ret = edu_dma(e, d, 0, len, true);
-	dma_unmap_single(e->dev, d, len, DMA_TO_DEVICE);
+	ret = edu_dma_buf(e, src, len, true, NULL);
+	ST_ASSERT(ret != -ENOMEM, "map of %zu bytes at +%zu failed", len, src_off);
 	ST_ASSERT(ret == 0, "memory -> device, %zu bytes: %d", len, ret);
-
-	d = dma_map_single(e->dev, dst, len, DMA_FROM_DEVICE);
-	ST_ASSERT(!dma_mapping_error(e->dev, d), "map of %zu bytes at +%zu failed", len, dst_off);
-	ret = edu_dma(e, d, 0, len, false);
-	dma_unmap_single(e->dev, d, len, DMA_FROM_DEVICE);
+	ret = edu_dma_buf(e, dst, len, false, NULL);
+	ST_ASSERT(ret != -ENOMEM, "map of %zu bytes at +%zu failed", len, dst_off);
 	ST_ASSERT(ret == 0, "device -> memory, %zu bytes: %d", len, ret);
 	ST_ASSERT(!memcmp(src, dst, len), "%zu bytes (src +%zu, dst +%zu) differ", len, src_off,
 		  dst_off);
@@ -154,7 +148,6 @@ SELFTEST(edu, sg_one_iova_range)
 	struct edu *e = edu_get(0);
 	struct scatterlist sg[2];
 	u8 *p1, *p2, *out, want[300];
-	dma_addr_t d;
 	int n, ret;
 
 	if (!e || !translated(e, NULL))
@@ -177,10 +170,8 @@ SELFTEST(edu, sg_one_iova_range)
 	ret = edu_dma(e, sg[0].dma_address, 0, 300, true);
 	dma_unmap_sg(e->dev, sg, 2, DMA_TO_DEVICE);
 	ST_ASSERT(ret == 0, "transfer across the two segments: %d", ret);
-	d = dma_map_single(e->dev, out, 300, DMA_FROM_DEVICE);
-	ST_ASSERT(!dma_mapping_error(e->dev, d), "map failed");
-	ret = edu_dma(e, d, 0, 300, false);
-	dma_unmap_single(e->dev, d, 300, DMA_FROM_DEVICE);
+	ret = edu_dma_buf(e, out, 300, false, NULL);
+	ST_ASSERT(ret != -ENOMEM, "map failed");
 	ST_ASSERT(ret == 0 && !memcmp(out, want, 300), "data did not cross segments (%d)", ret);
 	page_free(p1);
 	page_free(p2);
@@ -278,16 +269,12 @@ SELFTEST(edu, no_stale_translation_after_unmap)
 	buf = page_alloc(0);
 	ST_ASSERT(src && buf, "no memory");
 	fill(src, 512, 77);
-	d = dma_map_single(e->dev, src, 512, DMA_TO_DEVICE);
-	ST_ASSERT(!dma_mapping_error(e->dev, d), "map failed");
-	ret = edu_dma(e, d, 0, 512, true);
-	dma_unmap_single(e->dev, d, 512, DMA_TO_DEVICE);
+	ret = edu_dma_buf(e, src, 512, true, NULL);
+	ST_ASSERT(ret != -ENOMEM, "map failed");
 	ST_ASSERT(ret == 0, "loading the device buffer: %d", ret);
 
-	d = dma_map_single(e->dev, buf, 512, DMA_FROM_DEVICE);
-	ST_ASSERT(!dma_mapping_error(e->dev, d), "map failed");
-	ret = edu_dma(e, d, 0, 512, false);
-	dma_unmap_single(e->dev, d, 512, DMA_FROM_DEVICE);
+	ret = edu_dma_buf(e, buf, 512, false, &d);
+	ST_ASSERT(ret != -ENOMEM, "map failed");
 	ST_ASSERT(ret == 0 && !memcmp(buf, src, 512), "mapped transfer failed (%d)", ret);
 
 	/* The same IOVA, now unmapped: the device must fault, memory unchanged. */

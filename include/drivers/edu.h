@@ -81,4 +81,14 @@ struct edu *edu_get(unsigned int i);
  */
 int edu_dma(struct edu *e, dma_addr_t dma, unsigned int off, size_t len, bool to_device);
 
+/*
+ * edu_dma_buf() - edu_dma() of @len bytes between CPU buffer @buf and the
+ * start of the device buffer through a streaming mapping made for it and
+ * unmapped afterwards (DMA_TO_DEVICE when @to_device, else DMA_FROM_DEVICE).
+ * @dma_out, if not NULL, receives the DMA address used (no longer mapped).
+ * Return: edu_dma()'s result, or -ENOMEM if the mapping failed (dma-debug
+ * holds the reason; edu_dma() itself never returns -ENOMEM).
+ */
+int edu_dma_buf(struct edu *e, void *buf, size_t len, bool to_device, dma_addr_t *dma_out);
+
 #endif /* DRIVERS_EDU_H */
