@@ -169,27 +169,28 @@ static int cmd_bench(int argc, char **argv)
 }
 SHELL_CMD(bench, "bench", "run the benchmark self-tests (*.bench_*)", cmd_bench);
 
+/* poweroff, reset: @call returns only when PSCI refused it or the DT has no /psci. */
+static int psci_cmd(int argc, const char *cmd, const char *fn, void (*call)(void))
+{
+	if (argc != 1)
+		return -EINVAL;
+	call();
+	kprintf("%s: PSCI %s %s\n", cmd, fn,
+		psci_available() ? "returned (refused)" : "unavailable: the DT has no /psci");
+	return -ENODEV;
+}
+
 static int cmd_poweroff(int argc, char **argv)
 {
 	(void)argv;
-	if (argc != 1)
-		return -EINVAL;
-	psci_system_off();
-	kprintf("poweroff: PSCI SYSTEM_OFF %s\n",
-		psci_available() ? "returned (refused)" : "unavailable: the DT has no /psci");
-	return -ENODEV;
+	return psci_cmd(argc, "poweroff", "SYSTEM_OFF", psci_system_off);
 }
 SHELL_CMD(poweroff, "poweroff", "power off through PSCI SYSTEM_OFF (QEMU exits)", cmd_poweroff);
 
 static int cmd_reset(int argc, char **argv)
 {
 	(void)argv;
-	if (argc != 1)
-		return -EINVAL;
-	psci_system_reset();
-	kprintf("reset: PSCI SYSTEM_RESET %s\n",
-		psci_available() ? "returned (refused)" : "unavailable: the DT has no /psci");
-	return -ENODEV;
+	return psci_cmd(argc, "reset", "SYSTEM_RESET", psci_system_reset);
 }
 SHELL_CMD(reset, "reset", "reset the system through PSCI SYSTEM_RESET", cmd_reset);
 

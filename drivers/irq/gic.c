@@ -16,6 +16,7 @@
 #include <mm/mmu.h>
 
 #include "gic.h"
+#include "gic_regs.h"
 #include "irq_dt.h"
 
 struct irq_desc {
@@ -33,7 +34,6 @@ static struct {
 	int node;
 	u32 nr_intids;
 	u32 current;
-	unsigned long spurious;
 } gic = { .node = -1, .current = IRQ_INTID_NONE };
 
 static struct irq_desc descs[IRQ_NR_INTIDS];
@@ -41,6 +41,39 @@ static struct irq_desc descs[IRQ_NR_INTIDS];
 void gic_rmw32(uintptr_t addr, u32 clear, u32 set)
 {
 	mmio_write32(addr, (mmio_read32(addr) & ~clear) | set);
+}
+
+bool gic_read_bit(uintptr_t frame, u32 reg0, u32 intid)
+{
+	return mmio_read32(frame + reg0 + 4 * (intid / 32)) & BIT(intid % 32);
+}
+
+void gic_write_bit(uintptr_t frame, u32 reg0, u32 intid)
+{
+	mmio_write32(frame + reg0 + 4 * (intid / 32), BIT(intid % 32));
+}
+
+void gic_set_priority_trigger(uintptr_t frame, u32 intid, u32 type, u8 priority)
+{
+	unsigned int pshift = (intid % 4) * 8, cshift = (intid % 16) * GICD_ICFGR_FIELD_BITS;
+
+	gic_rmw32(frame + GICD_IPRIORITYR(intid / 4), 0xffU << pshift, (u32)priority << pshift);
+	/*
+	 * SGIs are edge-only (GICv3: GICR_ICFGR0 is read-only); whether a
+	 * PPI's field is writable is IMPLEMENTATION DEFINED.
+	 */
+	if (intid >= IRQ_PPI_BASE)
+		gic_rmw32(frame + GICD_ICFGR(intid / 16), GICD_ICFGR_EDGE << cshift,
+			  type == IRQ_TYPE_EDGE_RISING ? GICD_ICFGR_EDGE << cshift : 0);
+}
+
+u32 gic_read_trigger(uintptr_t frame, u32 intid)
+{
+	u32 cfg = mmio_read32(frame + GICD_ICFGR(intid / 16));
+
+	return (cfg >> ((intid % 16) * GICD_ICFGR_FIELD_BITS)) & GICD_ICFGR_EDGE ?
+		       IRQ_TYPE_EDGE_RISING :
+		       IRQ_TYPE_LEVEL_HIGH;
 }
 
 int gic_map_reg(const void *fdt, int node, int index, u64 min, const char *what,
@@ -217,7 +250,6 @@ void irq_dispatch(void)
 	intid = gic.ops->ack(&raw);
 	if (intid >= IRQ_INTID_SPECIAL && intid <= IRQ_INTID_NONE) {
 		/* Nothing was acknowledged, so nothing is ended (IHI 0069 2.2.1). */
-		gic.spurious++;
 		return;
 	}
 	if (intid >= gic.nr_intids) {
@@ -259,11 +291,6 @@ unsigned long irq_count(u32 intid)
 unsigned long irq_unhandled_count(u32 intid)
 {
 	return intid < IRQ_NR_INTIDS ? descs[intid].unhandled : 0;
-}
-
-unsigned long irq_spurious_count(void)
-{
-	return gic.spurious;
 }
 
 u32 irq_current_intid(void)

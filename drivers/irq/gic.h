@@ -76,6 +76,29 @@ int gic_enable_unhandled(u32 intid, u32 type);
 /* gicv3.c/gicv2.c: read-modify-write of a 32-bit register. */
 void gic_rmw32(uintptr_t addr, u32 clear, u32 set);
 
+/*
+ * For gicv2.c and gicv3.c, on a frame with the distributor's register
+ * layout: GICD, or on GICv3 for INTIDs 0..31 the redistributor's SGI_base
+ * frame, which repeats it.
+ *
+ * gic_read_bit() - @intid's bit in the one-bit-per-INTID register array
+ * starting at offset @reg0 (GICD_ISENABLER(0), GICD_ISPENDR(0), ...).
+ * gic_write_bit() - write only @intid's bit there: for the set/clear
+ * arrays (GICD_ISENABLER, GICD_ICENABLER, GICD_ISPENDR, GICD_ICPENDR),
+ * where 0 bits have no effect.
+ *
+ * gic_set_priority_trigger() - @intid's GICD_IPRIORITYR byte, and for a
+ * PPI or SPI its GICD_ICFGR field (@type IRQ_TYPE_EDGE_RISING or
+ * IRQ_TYPE_LEVEL_HIGH). The caller disabled @intid first: changing the
+ * trigger of an enabled interrupt is UNPREDICTABLE (GICD_ICFGR).
+ *
+ * gic_read_trigger() - IRQ_TYPE_EDGE_RISING or _LEVEL_HIGH, from GICD_ICFGR.
+ */
+bool gic_read_bit(uintptr_t frame, u32 reg0, u32 intid);
+void gic_write_bit(uintptr_t frame, u32 reg0, u32 intid);
+void gic_set_priority_trigger(uintptr_t frame, u32 intid, u32 type, u8 priority);
+u32 gic_read_trigger(uintptr_t frame, u32 intid);
+
 /* Map reg[@index] of @node as Device memory; at least @min bytes. Logs failures. */
 int gic_map_reg(const void *fdt, int node, int index, u64 min, const char *what,
 		phys_addr_t *pa, u64 *size);

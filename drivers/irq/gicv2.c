@@ -35,28 +35,24 @@ static struct {
 
 static int v2_disable(u32 intid)
 {
-	mmio_write32(v2.dist + GICD_ICENABLER(intid / 32), BIT(intid % 32));
+	gic_write_bit(v2.dist, GICD_ICENABLER(0), intid);
 	return 0;
 }
 
 static void v2_enable(u32 intid)
 {
-	mmio_write32(v2.dist + GICD_ISENABLER(intid / 32), BIT(intid % 32));
+	gic_write_bit(v2.dist, GICD_ISENABLER(0), intid);
 }
 
 static int v2_configure(u32 intid, u32 type, u8 priority)
 {
-	unsigned int shift = (intid % 4) * 8, cshift = (intid % 16) * GICD_ICFGR_FIELD_BITS;
+	unsigned int shift = (intid % 4) * 8;
 
 	/* Changing the trigger of an enabled interrupt is UNPREDICTABLE (GICD_ICFGR). */
 	v2_disable(intid);
 	if (!v2.secext)
 		gic_rmw32(v2.dist + GICD_IGROUPR(intid / 32), BIT(intid % 32), 0);
-	gic_rmw32(v2.dist + GICD_IPRIORITYR(intid / 4), 0xffU << shift, (u32)priority << shift);
-	/* SGIs are edge-only; whether a PPI's field is writable is IMPLEMENTATION DEFINED. */
-	if (intid >= IRQ_PPI_BASE)
-		gic_rmw32(v2.dist + GICD_ICFGR(intid / 16), GICD_ICFGR_EDGE << cshift,
-			  type == IRQ_TYPE_EDGE_RISING ? GICD_ICFGR_EDGE << cshift : 0);
+	gic_set_priority_trigger(v2.dist, intid, type, priority);
 	if (intid >= IRQ_SPI_BASE)
 		gic_rmw32(v2.dist + GICD_ITARGETSR(intid / 4), 0xffU << shift,
 			  v2.targets & (0xffU << shift));
@@ -86,26 +82,22 @@ static int v2_send_sgi_self(u32 intid)
 
 static u32 v2_trigger(u32 intid)
 {
-	u32 cfg = mmio_read32(v2.dist + GICD_ICFGR(intid / 16));
-
-	return (cfg >> ((intid % 16) * GICD_ICFGR_FIELD_BITS)) & GICD_ICFGR_EDGE ?
-		       IRQ_TYPE_EDGE_RISING :
-		       IRQ_TYPE_LEVEL_HIGH;
+	return gic_read_trigger(v2.dist, intid);
 }
 
 static bool v2_enabled(u32 intid)
 {
-	return mmio_read32(v2.dist + GICD_ISENABLER(intid / 32)) & BIT(intid % 32);
+	return gic_read_bit(v2.dist, GICD_ISENABLER(0), intid);
 }
 
 static bool v2_pending(u32 intid)
 {
-	return mmio_read32(v2.dist + GICD_ISPENDR(intid / 32)) & BIT(intid % 32);
+	return gic_read_bit(v2.dist, GICD_ISPENDR(0), intid);
 }
 
 static void v2_set_pending(u32 intid)
 {
-	mmio_write32(v2.dist + GICD_ISPENDR(intid / 32), BIT(intid % 32));
+	gic_write_bit(v2.dist, GICD_ISPENDR(0), intid);
 }
 
 static void v2_clear_pending(u32 intid)
@@ -114,7 +106,7 @@ static void v2_clear_pending(u32 intid)
 	if (intid < IRQ_PPI_BASE)
 		mmio_write32(v2.dist + GICD_CPENDSGIR(intid / 4), 0xffU << ((intid % 4) * 8));
 	else
-		mmio_write32(v2.dist + GICD_ICPENDR(intid / 32), BIT(intid % 32));
+		gic_write_bit(v2.dist, GICD_ICPENDR(0), intid);
 }
 
 /*

@@ -73,13 +73,13 @@ static int wait_rwp(bool redist)
 
 static int v3_disable(u32 intid)
 {
-	mmio_write32(bank(intid) + GICD_ICENABLER(intid / 32), BIT(intid % 32));
+	gic_write_bit(bank(intid), GICD_ICENABLER(0), intid);
 	return wait_rwp(intid < IRQ_SPI_BASE);
 }
 
 static void v3_enable(u32 intid)
 {
-	mmio_write32(bank(intid) + GICD_ISENABLER(intid / 32), BIT(intid % 32));
+	gic_write_bit(bank(intid), GICD_ISENABLER(0), intid);
 }
 
 /* GICD_IROUTER value for this CPU: its affinity, IRM = 0 (this PE only). */
@@ -95,7 +95,6 @@ static int v3_configure(u32 intid, u32 type, u8 priority)
 {
 	uintptr_t base = bank(intid);
 	u32 bit = BIT(intid % 32);
-	unsigned int pshift = (intid % 4) * 8, cshift = (intid % 16) * GICD_ICFGR_FIELD_BITS;
 	int ret;
 
 	/* Changing the trigger of an enabled interrupt is UNPREDICTABLE (GICD_ICFGR). */
@@ -104,11 +103,7 @@ static int v3_configure(u32 intid, u32 type, u8 priority)
 		return ret;
 	gic_rmw32(base + GICD_IGROUPR(intid / 32), 0, bit);
 	gic_rmw32(base + GICD_IGRPMODR(intid / 32), bit, 0);
-	gic_rmw32(base + GICD_IPRIORITYR(intid / 4), 0xffU << pshift, (u32)priority << pshift);
-	/* SGIs are edge-only (GICR_ICFGR0 is read-only). */
-	if (intid >= IRQ_PPI_BASE)
-		gic_rmw32(base + GICD_ICFGR(intid / 16), GICD_ICFGR_EDGE << cshift,
-			  type == IRQ_TYPE_EDGE_RISING ? GICD_ICFGR_EDGE << cshift : 0);
+	gic_set_priority_trigger(base, intid, type, priority);
 	if (intid >= IRQ_SPI_BASE)
 		mmio_write64(v3.dist + GICD_IROUTER(intid), irouter_self());
 	return 0;
@@ -156,38 +151,29 @@ static int v3_send_sgi_self(u32 intid)
 	return 0;
 }
 
-static bool test_bit_reg(uintptr_t reg, u32 intid)
-{
-	return mmio_read32(reg) & BIT(intid % 32);
-}
-
 static u32 v3_trigger(u32 intid)
 {
-	u32 cfg = mmio_read32(bank(intid) + GICD_ICFGR(intid / 16));
-
-	return (cfg >> ((intid % 16) * GICD_ICFGR_FIELD_BITS)) & GICD_ICFGR_EDGE ?
-		       IRQ_TYPE_EDGE_RISING :
-		       IRQ_TYPE_LEVEL_HIGH;
+	return gic_read_trigger(bank(intid), intid);
 }
 
 static bool v3_enabled(u32 intid)
 {
-	return test_bit_reg(bank(intid) + GICD_ISENABLER(intid / 32), intid);
+	return gic_read_bit(bank(intid), GICD_ISENABLER(0), intid);
 }
 
 static bool v3_pending(u32 intid)
 {
-	return test_bit_reg(bank(intid) + GICD_ISPENDR(intid / 32), intid);
+	return gic_read_bit(bank(intid), GICD_ISPENDR(0), intid);
 }
 
 static void v3_set_pending(u32 intid)
 {
-	mmio_write32(bank(intid) + GICD_ISPENDR(intid / 32), BIT(intid % 32));
+	gic_write_bit(bank(intid), GICD_ISPENDR(0), intid);
 }
 
 static void v3_clear_pending(u32 intid)
 {
-	mmio_write32(bank(intid) + GICD_ICPENDR(intid / 32), BIT(intid % 32));
+	gic_write_bit(bank(intid), GICD_ICPENDR(0), intid);
 }
 
 /* GICD_PIDR2 / GICR_PIDR2 says GICv3 or GICv4. */

@@ -66,61 +66,34 @@ static inline void mmio_write16_relaxed(uintptr_t addr, u16 v)
 	__asm__ volatile("strh %w0, [%1]" : : "rZ"(v), "r"(addr));
 }
 
-static inline u8 mmio_read8(uintptr_t addr)
-{
-	u8 v = mmio_read8_relaxed(addr);
+/*
+ * mmio_read{8,16,32,64}() and mmio_write{8,16,32,64}(): each is its
+ * _relaxed form with the barrier of the file comment, dmb(oshld) after a
+ * read (later normal-memory reads after the device's status) and
+ * dmb(oshst) before a write (earlier normal-memory writes before the
+ * device sees this one).
+ */
+#define MMIO_ORDERED_ACCESSORS(bits)                                              \
+	static inline u##bits mmio_read##bits(uintptr_t addr)                     \
+	{                                                                         \
+		u##bits v = mmio_read##bits##_relaxed(addr);                      \
+                                                                                  \
+		dmb(oshld);                                                       \
+		return v;                                                         \
+	}                                                                         \
+                                                                                  \
+	static inline void mmio_write##bits(uintptr_t addr, u##bits v)            \
+	{                                                                         \
+		dmb(oshst);                                                       \
+		mmio_write##bits##_relaxed(addr, v);                              \
+	}
 
-	dmb(oshld); /* as mmio_read32 */
-	return v;
-}
+MMIO_ORDERED_ACCESSORS(8)
+MMIO_ORDERED_ACCESSORS(16)
+MMIO_ORDERED_ACCESSORS(32)
+MMIO_ORDERED_ACCESSORS(64)
 
-static inline void mmio_write8(uintptr_t addr, u8 v)
-{
-	dmb(oshst); /* as mmio_write32 */
-	mmio_write8_relaxed(addr, v);
-}
-
-static inline u16 mmio_read16(uintptr_t addr)
-{
-	u16 v = mmio_read16_relaxed(addr);
-
-	dmb(oshld); /* as mmio_read32 */
-	return v;
-}
-
-static inline void mmio_write16(uintptr_t addr, u16 v)
-{
-	dmb(oshst); /* as mmio_write32 */
-	mmio_write16_relaxed(addr, v);
-}
-
-static inline u32 mmio_read32(uintptr_t addr)
-{
-	u32 v = mmio_read32_relaxed(addr);
-
-	dmb(oshld); /* later normal-memory reads after the device's status */
-	return v;
-}
-
-static inline void mmio_write32(uintptr_t addr, u32 v)
-{
-	dmb(oshst); /* earlier normal-memory writes before the device sees this */
-	mmio_write32_relaxed(addr, v);
-}
-
-static inline u64 mmio_read64(uintptr_t addr)
-{
-	u64 v = mmio_read64_relaxed(addr);
-
-	dmb(oshld); /* as mmio_read32 */
-	return v;
-}
-
-static inline void mmio_write64(uintptr_t addr, u64 v)
-{
-	dmb(oshst); /* as mmio_write32 */
-	mmio_write64_relaxed(addr, v);
-}
+#undef MMIO_ORDERED_ACCESSORS
 
 /*
  * mmio_poll32() - wait until (read32(addr) & mask) == want.

@@ -157,9 +157,6 @@ unsigned long irq_count(u32 intid);
 /* How many times @intid was taken without a handler. */
 unsigned long irq_unhandled_count(u32 intid);
 
-/* Acknowledges that returned a special INTID (1020..1023). */
-unsigned long irq_spurious_count(void);
-
 /* Inside a handler: the INTID being handled; else IRQ_INTID_NONE. */
 u32 irq_current_intid(void);
 

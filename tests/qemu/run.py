@@ -586,6 +586,11 @@ def board_console_steps(build):
                            r"\n\treg-shift = <0x2>;\n"]),
         ("mem\r", [r"^mem\nRAM 0x0000000000\.\.0x001fffffff 512 MiB",
                    r"\n    ns16550 +0x00f0000000  4 KiB +mmio device-nGnRE\n", P]),
+        # No /psci in this DT: both commands say so and fail, the console stays.
+        ("poweroff\r", r"^poweroff\npoweroff: PSCI SYSTEM_OFF unavailable: the DT has no "
+         r"/psci\npoweroff: failed: ENODEV" + P),
+        ("reset\r", r"^reset\nreset: PSCI SYSTEM_RESET unavailable: the DT has no "
+         r"/psci\nreset: failed: ENODEV" + P),
     ]
 
 
