@@ -243,11 +243,11 @@ $(O)/dts/%.dtbo: dts/%.dtso | $(SETUP_STAMP)
 
 # --- benchmarks: host build under callgrind, the image under QEMU -icount --
 $(BENCH_ALLOC): tools/bench/bench_alloc.c mm/buddy.c mm/blockpool.c mm/dmapool.c mm/alloc_trace.c \
-		include/mm/buddy.h include/mm/blockpool.h include/mm/alloc_trace.h | $(SETUP_STAMP)
+		lib/fmt.c include/mm/buddy.h include/mm/blockpool.h include/mm/alloc_trace.h | $(SETUP_STAMP)
 	$(call say,HOSTCC,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(HOST_CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude -o $@ \
-		tools/bench/bench_alloc.c mm/buddy.c mm/blockpool.c mm/alloc_trace.c
+		tools/bench/bench_alloc.c mm/buddy.c mm/blockpool.c mm/alloc_trace.c lib/fmt.c
 $(BENCH_IOVA): tools/bench/bench_iova.c mm/iova.c mm/buddy.c include/mm/iova.h \
 		include/mm/buddy.h | $(SETUP_STAMP)
 	$(call say,HOSTCC,$@)

@@ -17,6 +17,14 @@
 #include <mm/page_alloc.h>
 #include <string.h>
 
+/* The pools the API allocates from and bounces through; dma_init() (mm/dma_mem.c) fills them. */
+struct dma_mem dma_mems[DMA_MAX_MEMS];
+unsigned int dma_nr_mems;
+struct dma_mem *dma_default_mem;
+struct dma_mem *dma_cma_mem;
+struct dma_mem *dma_nc_mem;
+struct swiotlb *dma_default_swiotlb;
+
 static bool phys_to_dma(const struct device *dev, phys_addr_t pa, u64 size, dma_addr_t *dma)
 {
 	if (!dev->dt.nr_ranges) {
@@ -379,28 +387,28 @@ static void sync_one(struct device *dev, dma_addr_t addr, size_t size,
 	*did_cmo = true;
 }
 
-void dma_sync_single_for_cpu(struct device *dev, dma_addr_t addr, size_t size,
-			     enum dma_data_direction dir)
+static void sync_single(struct device *dev, dma_addr_t addr, size_t size,
+			enum dma_data_direction dir, bool for_cpu, const char *what)
 {
 	bool cmo = false;
 
-	if (!dma_debug_check_sync(dev, addr, size, dir, "dma_sync_single_for_cpu"))
+	if (!dma_debug_check_sync(dev, addr, size, dir, what))
 		return;
-	sync_one(dev, addr, size, dir, true, &cmo);
+	sync_one(dev, addr, size, dir, for_cpu, &cmo);
 	if (cmo)
-		dma_barrier_complete();
+		dma_barrier_complete(); /* maintenance done before the CPU or device goes on */
+}
+
+void dma_sync_single_for_cpu(struct device *dev, dma_addr_t addr, size_t size,
+			     enum dma_data_direction dir)
+{
+	sync_single(dev, addr, size, dir, true, "dma_sync_single_for_cpu");
 }
 
 void dma_sync_single_for_device(struct device *dev, dma_addr_t addr, size_t size,
 				enum dma_data_direction dir)
 {
-	bool cmo = false;
-
-	if (!dma_debug_check_sync(dev, addr, size, dir, "dma_sync_single_for_device"))
-		return;
-	sync_one(dev, addr, size, dir, false, &cmo);
-	if (cmo)
-		dma_barrier_complete();
+	sync_single(dev, addr, size, dir, false, "dma_sync_single_for_device");
 }
 
 static void sync_sg(struct device *dev, struct scatterlist *sg, int nents,

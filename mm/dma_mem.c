@@ -32,13 +32,6 @@
 #define MAX_DEVICES 32
 #define MAX_LENT 64
 
-struct dma_mem dma_mems[DMA_MAX_MEMS];
-unsigned int dma_nr_mems;
-struct dma_mem *dma_default_mem;
-struct dma_mem *dma_cma_mem;
-struct dma_mem *dma_nc_mem;
-struct swiotlb *dma_default_swiotlb;
-
 static struct memmap memmap;
 static int mem_of_rmem[MEMMAP_MAX_RMEM];	/* rmem index -> dma_mems index, or -1 */
 static struct swiotlb restricted[MAX_RESTRICTED];

@@ -143,13 +143,14 @@ SELFTEST(dma, noncoherent_coherent_is_nc)
 	return ST_PASS;
 }
 
-static unsigned int nc_released;
+/* Owners of lent blocks asked to give them back (reclaimable_alloc's callback). */
+static unsigned int released;
 
-static void nc_release_block(void *ctx, void *block)
+static void release_block(void *ctx, void *block)
 {
 	(void)ctx;
 	(void)block;
-	nc_released++;
+	released++;
 }
 
 /*
@@ -230,13 +231,13 @@ SELFTEST(dma, noncoherent_cacheable_pool_alias)
 	before = buddy_free_bytes(&dev->mem->buddy);
 	/* Lend the whole pool; the borrowers dirty it through the linear map. */
 	while (n < ARRAY_SIZE(blocks) && buddy_free_bytes(&dev->mem->buddy)) {
-		blocks[n] = reclaimable_alloc(8, nc_release_block, NULL);
+		blocks[n] = reclaimable_alloc(8, release_block, NULL);
 		ST_ASSERT(blocks[n], "reclaimable_alloc failed");
 		memset(blocks[n], 0xee, PAGE_SIZE << 8);
 		n++;
 	}
 	ST_ASSERT(!buddy_free_bytes(&dev->mem->buddy), "pool not fully lent");
-	nc_released = 0;
+	released = 0;
 
 	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 		u64 bytes = PAGE_SIZE << buddy_order_of(sizes[i]);
@@ -270,7 +271,7 @@ SELFTEST(dma, noncoherent_cacheable_pool_alias)
 		if (r != ST_PASS)
 			return r;
 	}
-	ST_ASSERT(nc_released > 0, "the allocation did not reclaim the lent pool");
+	ST_ASSERT(released > 0, "the allocation did not reclaim the lent pool");
 	{
 		/* dma_pool chunks are aliases too: blocks inside the window. */
 		struct dma_pool *pool = dma_pool_create("nc-alias", dev, 48, 16, 256);
@@ -467,15 +468,6 @@ SELFTEST(dma, leak_at_release)
 		  dma_debug_last());
 	ST_ASSERT(dma_debug_live(&dev) == 0);
 	return ST_PASS;
-}
-
-static unsigned int released;
-
-static void release_block(void *ctx, void *block)
-{
-	(void)ctx;
-	(void)block;
-	released++;
 }
 
 /* reusable: idle pool memory is lent out, and reclaimed when a device needs it. */

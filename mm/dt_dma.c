@@ -337,52 +337,46 @@ int dt_dma_configure(const void *fdt, int node, const struct memmap *mm,
 	return p.errors;
 }
 
-int dt_dma_phys_to_dma(const struct dt_dma_info *info, phys_addr_t pa,
-		       u64 size, dma_addr_t *dma)
+/*
+ * [@addr, @addr + @size) through the window that holds all of it, from the
+ * CPU side to the device side (@to_dma) or back. Shared by both directions
+ * of include/mm/dt_dma.h's contract.
+ */
+static int translate(const struct dt_dma_info *info, u64 addr, u64 size, bool to_dma, u64 *out)
 {
 	const struct dt_dma_range *r;
+	u64 from, to;
 	int i;
 
 	if (!size)
 		size = 1;
-	if (pa + (size - 1) < pa)
+	if (addr + (size - 1) < addr)
 		return -ERANGE;
 	if (!info->nr_ranges) {
-		*dma = pa;
+		*out = addr;
 		return 0;
 	}
 	for (i = 0; i < info->nr_ranges; i++) {
 		r = &info->range[i];
-		if (pa >= r->cpu_start && pa - r->cpu_start <= r->size - 1 &&
-		    size - 1 <= r->size - 1 - (pa - r->cpu_start)) {
-			*dma = r->dma_start + (pa - r->cpu_start);
+		from = to_dma ? r->cpu_start : r->dma_start;
+		to = to_dma ? r->dma_start : r->cpu_start;
+		if (addr >= from && addr - from <= r->size - 1 &&
+		    size - 1 <= r->size - 1 - (addr - from)) {
+			*out = to + (addr - from);
 			return 0;
 		}
 	}
 	return -ERANGE;
 }
 
+int dt_dma_phys_to_dma(const struct dt_dma_info *info, phys_addr_t pa,
+		       u64 size, dma_addr_t *dma)
+{
+	return translate(info, pa, size, true, dma);
+}
+
 int dt_dma_dma_to_phys(const struct dt_dma_info *info, dma_addr_t dma,
 		       u64 size, phys_addr_t *pa)
 {
-	const struct dt_dma_range *r;
-	int i;
-
-	if (!size)
-		size = 1;
-	if (dma + (size - 1) < dma)
-		return -ERANGE;
-	if (!info->nr_ranges) {
-		*pa = dma;
-		return 0;
-	}
-	for (i = 0; i < info->nr_ranges; i++) {
-		r = &info->range[i];
-		if (dma >= r->dma_start && dma - r->dma_start <= r->size - 1 &&
-		    size - 1 <= r->size - 1 - (dma - r->dma_start)) {
-			*pa = r->cpu_start + (dma - r->dma_start);
-			return 0;
-		}
-	}
-	return -ERANGE;
+	return translate(info, dma, size, false, pa);
 }

@@ -238,19 +238,26 @@ static bool add_region(struct parse *p, int node, u32 flags,
 	return true;
 }
 
-static void parse_static(struct parse *p, int node, u32 flags,
-			 const fdt32_t *reg, int len)
+/* Entries of (address, size) in @prop's @len bytes, or -1 (reported) if not a whole number. */
+static int nr_entries(struct parse *p, int node, const char *prop, int len)
 {
-	int entry = (p->na + p->ns) * CELL, n, i;
-	u64 base, size;
+	int entry = (p->na + p->ns) * CELL;
 
 	if (len == 0 || len % entry) {
 		report(p, node,
-		       "reg is not a non-empty multiple of %d cells (#address-cells + #size-cells)",
-		       p->na + p->ns);
-		return;
+		       "%s is not a non-empty multiple of %d cells (#address-cells + #size-cells)",
+		       prop, p->na + p->ns);
+		return -1;
 	}
-	n = len / entry;
+	return len / entry;
+}
+
+static void parse_static(struct parse *p, int node, u32 flags,
+			 const fdt32_t *reg, int len)
+{
+	int n = nr_entries(p, node, "reg", len), i;
+	u64 base, size;
+
 	for (i = 0; i < n; i++, reg += p->na + p->ns) {
 		dt_read_cells(reg, p->na, &base);
 		dt_read_cells(reg + p->na, p->ns, &size);
@@ -275,7 +282,7 @@ static void parse_static(struct parse *p, int node, u32 flags,
 
 static void parse_dynamic(struct parse *p, int node, u32 flags)
 {
-	int entry = (p->na + p->ns) * CELL, len, n, i;
+	int len, n, i;
 	const fdt32_t *prop;
 	u64 size, align = RMEM_DEFAULT_ALIGN, a, s;
 
@@ -312,13 +319,9 @@ static void parse_dynamic(struct parse *p, int node, u32 flags)
 
 	prop = fdt_getprop(p->fdt, node, "alloc-ranges", &len);
 	if (prop) {
-		if (len == 0 || len % entry) {
-			report(p, node,
-			       "alloc-ranges is not a non-empty multiple of %d cells (#address-cells + #size-cells)",
-			       p->na + p->ns);
+		n = nr_entries(p, node, "alloc-ranges", len);
+		if (n < 0)
 			return;
-		}
-		n = len / entry;
 		for (i = 0; i < n; i++, prop += p->na + p->ns) {
 			dt_read_cells(prop, p->na, &a);
 			dt_read_cells(prop + p->na, p->ns, &s);

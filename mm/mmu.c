@@ -247,10 +247,10 @@ bool mmu_early_init(phys_addr_t dtb)
 	write_sysreg(tcr, tcr_el1);
 	write_sysreg((uintptr_t)kernel_pgt.root, ttbr0_el1);
 	dsb(ish);	/* table writes (made with the MMU off) complete before the walks */
-	isb();
+	isb();		/* ... and the new TCR/TTBRs in effect before the TLBI */
 	tlbi_vmalle1();	/* nothing stale from whoever ran before us */
-	dsb(nsh);
-	isb();
+	dsb(nsh);	/* the local invalidation has completed ... */
+	isb();		/* ... before SCTLR_EL1.M is set */
 	/* WXN: any writable page is also execute-never (D8.4.1.4). */
 	write_sysreg(read_sysreg(sctlr_el1) | SCTLR_EL1_M | SCTLR_EL1_C | SCTLR_EL1_I |
 			     SCTLR_EL1_SA | SCTLR_EL1_WXN,

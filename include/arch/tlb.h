@@ -6,7 +6,7 @@
 #include <bits.h>
 #include <types.h>
 
-/* Invalidate every EL1&0 stage-1 entry on this PE (Arm ARM C5.5.77). */
+/* Invalidate every EL1&0 stage-1 entry on this PE (Arm ARM C5.5, "TLBI VMALLE1"). */
 static inline void tlbi_vmalle1(void)
 {
 	__asm__ volatile("tlbi vmalle1" : : : "memory");

@@ -21,6 +21,7 @@ struct dma_mem {
 };
 
 #define DMA_MAX_MEMS 8
+/* Defined in mm/dma.c, filled by dma_init() (mm/dma_mem.c). */
 extern struct dma_mem dma_mems[DMA_MAX_MEMS];
 extern unsigned int dma_nr_mems;
 extern struct dma_mem *dma_default_mem;	/* linux,dma-default */

@@ -30,14 +30,8 @@ __asm__(".globl __image_start\n.set __image_start, fake_image\n"
 	".globl __stack_guard\n.set __stack_guard, fake_stack\n"
 	".globl __exc_stack_top\n.set __exc_stack_top, fake_stack + 8192\n");
 
-/* --- mm/dma_mem.c's pools ------------------------------------------------- */
+/* --- the pools (mm/dma.c holds the table; dma_init() is not linked) ------- */
 
-struct dma_mem dma_mems[DMA_MAX_MEMS];
-unsigned int dma_nr_mems;
-struct dma_mem *dma_default_mem;
-struct dma_mem *dma_cma_mem;
-struct dma_mem *dma_nc_mem;
-struct swiotlb *dma_default_swiotlb;
 struct dma_mem *fake_pool, *fake_nc_pool;
 struct swiotlb *fake_restricted;
 

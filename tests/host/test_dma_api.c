@@ -319,6 +319,18 @@ static void small_mask(struct device *dev)
 	assert_int_equal(dma_set_mask(dev, FAKE_SWIOTLB + FAKE_SWIOTLB_SIZE - 1), 0);
 }
 
+/* Map @n bytes at @buf under small_mask(): the mapping must succeed in the default swiotlb. */
+static dma_addr_t map_bounced(struct device *dev, u8 *buf, size_t n, enum dma_data_direction dir)
+{
+	dma_addr_t dma;
+
+	small_mask(dev);
+	dma = dma_map_single(dev, buf, n, dir);
+	assert_int_equal(dma_mapping_error(dev, dma), 0);
+	assert_true(swiotlb_owns(dma_default_swiotlb, dma));
+	return dma;
+}
+
 /* TO_DEVICE copies into the slot at map and never back. */
 static void test_bounce_to_device(void **state)
 {
@@ -327,11 +339,8 @@ static void test_bounce_to_device(void **state)
 	dma_addr_t dma;
 
 	(void)state;
-	small_mask(&coh_dev);
 	fill(buf, 3000, 1);
-	dma = dma_map_single(&coh_dev, buf, 3000, DMA_TO_DEVICE);
-	assert_int_equal(dma_mapping_error(&coh_dev, dma), 0);
-	assert_true(swiotlb_owns(dma_default_swiotlb, dma));
+	dma = map_bounced(&coh_dev, buf, 3000, DMA_TO_DEVICE);
 	slot = (u8 *)(uintptr_t)dma;
 	assert_true(is_filled(slot, 3000, 1, 0));
 	assert_int_equal(dma_default_swiotlb->used_slabs, 2); /* 3000 bytes: two 2 KiB slots */
@@ -355,12 +364,9 @@ static void test_bounce_from_device(void **state)
 	dma_addr_t dma;
 
 	(void)state;
-	small_mask(&coh_dev);
 	fill(buf, 5000, 2);
-	dma = dma_map_single(&coh_dev, buf, 5000, DMA_FROM_DEVICE);
-	assert_int_equal(dma_mapping_error(&coh_dev, dma), 0);
+	dma = map_bounced(&coh_dev, buf, 5000, DMA_FROM_DEVICE);
 	slot = (u8 *)(uintptr_t)dma;
-	assert_true(swiotlb_owns(dma_default_swiotlb, dma));
 	assert_true(is_filled(slot, 5000, 2, 0));
 	fill(slot, 5000, 3); /* the device writes */
 	dma_sync_single_for_device(&coh_dev, dma, 5000, DMA_FROM_DEVICE); /* copies nothing in */
@@ -380,10 +386,7 @@ static void test_bounce_noncoherent_cache_ops(void **state)
 	dma_addr_t dma;
 
 	(void)state;
-	small_mask(&nc_dev);
-	dma = dma_map_single(&nc_dev, buf, 200, DMA_BIDIRECTIONAL);
-	assert_int_equal(dma_mapping_error(&nc_dev, dma), 0);
-	assert_true(swiotlb_owns(dma_default_swiotlb, dma));
+	dma = map_bounced(&nc_dev, buf, 200, DMA_BIDIRECTIONAL);
 	exp_clean(dma, 200);
 	exp_barrier();
 	fake_arch_check("bounced map");

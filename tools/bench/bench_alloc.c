@@ -38,7 +38,6 @@
  * powers of two: rounding up is the API's contract, not fragmentation);
  * peak_req the most page-rounded requested bytes at once.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -166,17 +165,6 @@ void dma_debug_report(const struct device *dev, const char *fmt, ...)
 	(void)dev;
 	fprintf(stderr, "dma-debug: %s\n", fmt);
 	exit(1);
-}
-
-int fmt_snprintf(char *buf, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, size, fmt, ap);
-	va_end(ap);
-	return n;
 }
 
 #include "../../mm/dmapool.c"
