@@ -39,6 +39,7 @@
 #include <soak.h>
 #include <stdarg.h>
 #include <string.h>
+#include <xorshift.h>
 
 #define SOAK_MAX_OBJS 32
 #define SOAK_MAX_DEVS 16
@@ -174,13 +175,9 @@ static u64 mix64(u64 x)
 	return x ^ (x >> 31);
 }
 
-/* xorshift64* (Vigna, "An experimental exploration of Marsaglia's xorshift generators"). */
 static u64 next64(struct soak *s)
 {
-	s->rng ^= s->rng >> 12;
-	s->rng ^= s->rng << 25;
-	s->rng ^= s->rng >> 27;
-	return s->rng * 0x2545f4914f6cdd1dULL;
+	return xorshift64star(&s->rng);
 }
 
 /* Uniform in [0, n), n > 0 (Lemire's multiply-shift; the bias is below 2^-32). */

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <layout.h>
 #include <mm/alloc_trace.h>
+#include <xorshift.h>
 
 /* Pool bases as a DT might give them: not aligned beyond what they must be. */
 const struct alloc_trace alloc_traces[] = {
@@ -21,21 +22,13 @@ const struct alloc_trace alloc_traces[] = {
 	{ .name = NULL },
 };
 
-/* xorshift64* (Vigna, "An experimental exploration of Marsaglia's xorshift generators"). */
-static u64 rng(u64 *s)
-{
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 0x2545f4914f6cdd1dULL;
-}
 
 /* Log-uniform integer in [lo, hi], 1 <= lo <= hi: a uniform bit length, then uniform below it. */
 static u64 log_uniform(u64 *s, u64 lo, u64 hi)
 {
 	unsigned int lb = 63 - __builtin_clzll(lo), hb = 63 - __builtin_clzll(hi);
-	unsigned int b = lb + (unsigned int)(rng(s) % (hb - lb + 1));
-	u64 v = (1ULL << b) + rng(s) % (1ULL << b);
+	unsigned int b = lb + (unsigned int)(xorshift64star(s) % (hb - lb + 1));
+	u64 v = (1ULL << b) + xorshift64star(s) % (1ULL << b);
 
 	return v < lo ? lo : v > hi ? hi : v;
 }
@@ -73,7 +66,7 @@ int alloc_trace_run(const struct alloc_trace *t, const struct alloc_trace_ops *o
 	*frag = (struct alloc_trace_frag){ 0 };
 	while (made < t->pairs || n) {
 		/* Nothing live: allocate (n < lo says so too, unless lo is 0). */
-		bool grow = made < t->pairs && (!n || n < t->lo || (n < t->hi && rng(&s) % 2));
+		bool grow = made < t->pairs && (!n || n < t->lo || (n < t->hi && xorshift64star(&s) % 2));
 
 		if (grow) {
 			struct alloc_trace_obj *o = &live[n];
@@ -95,7 +88,7 @@ int alloc_trace_run(const struct alloc_trace *t, const struct alloc_trace_ops *o
 			if (req_bytes > frag->peak_req)
 				frag->peak_req = req_bytes;
 		} else {
-			unsigned int k = (unsigned int)(rng(&s) % n);
+			unsigned int k = (unsigned int)(xorshift64star(&s) % n);
 
 			ret = ops->free(ops->ctx, &live[k]);
 			if (ret)

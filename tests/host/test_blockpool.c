@@ -27,6 +27,7 @@
 
 #include <layout.h>
 #include <mm/blockpool.h>
+#include <xorshift.h>
 
 #define DMA_OFFSET 0x100000000000ULL /* keeps any chunk alignment up to 2^44 */
 #define MAX_CHUNKS 64
@@ -672,10 +673,7 @@ static u64 rng_state;
 
 static u64 rng(void)
 {
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545f4914f6cdd1dULL;
+	return xorshift64star(&rng_state);
 }
 
 struct live {

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include <mm/buddy.h>
+#include <xorshift.h>
 
 #define SZ_4K 0x1000ULL
 #define SZ_1G 0x40000000ULL
@@ -427,11 +428,7 @@ static u64 rng_state;
 
 static u64 rng(void)
 {
-	/* xorshift64*: fixed seed, same sequence on every host. */
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545f4914f6cdd1dULL;
+	return xorshift64star(&rng_state);
 }
 
 struct model {

@@ -21,6 +21,7 @@
 
 #include <bits.h>
 #include <mm/iova.h>
+#include <xorshift.h>
 
 #define SZ_4K 0x1000ULL
 #define SZ_64K 0x10000ULL
@@ -446,11 +447,7 @@ static u64 rng_state;
 
 static u64 rng(void)
 {
-	/* xorshift64*: fixed seed, same sequence on every host. */
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545f4914f6cdd1dULL;
+	return xorshift64star(&rng_state);
 }
 
 struct live {

@@ -22,6 +22,7 @@
 
 #include <bits.h>
 #include <mm/pgtable.h>
+#include <xorshift.h>
 
 /* Descriptor bits, from the Arm ARM (D8.3.1, D8.3.2), independent of pgtable.h. */
 #define D_VALID		(1ULL << 0)
@@ -825,11 +826,7 @@ static unsigned long leaves_at[4];
 
 static u64 rng(void)
 {
-	/* xorshift64* */
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545f4914f6cdd1dULL;
+	return xorshift64star(&rng_state);
 }
 
 static u64 rng_below(u64 n)

@@ -37,6 +37,7 @@
 #include <valgrind/callgrind.h>
 
 #include <bits.h>
+#include <xorshift.h>
 #include <mm/iova.h>
 
 #define DOM_BASE 0x100000ULL	   /* 1 MiB: IOVA 0 is never handed out */
@@ -49,10 +50,7 @@ static u64 rng_state;
 
 static u64 rng(void)
 {
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545f4914f6cdd1dULL;
+	return xorshift64star(&rng_state);
 }
 
 /* Log-uniform integer in [lo, hi]. */

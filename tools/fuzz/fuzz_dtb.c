@@ -28,6 +28,7 @@
 #include <libfdt.h>
 
 #include <dt.h>
+#include <xorshift.h>
 
 #include "dtb_path.h"
 
@@ -60,11 +61,7 @@ struct rng {
 
 static uint32_t rnd(struct rng *r)
 {
-	/* xorshift64* */
-	r->s ^= r->s >> 12;
-	r->s ^= r->s << 25;
-	r->s ^= r->s >> 27;
-	return (uint32_t)((r->s * 0x2545F4914F6CDD1DULL) >> 32);
+	return (uint32_t)(xorshift64star(&r->s) >> 32);
 }
 
 static uint32_t below(struct rng *r, uint32_t n)
