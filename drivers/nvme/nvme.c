@@ -48,7 +48,6 @@
 #include <drivers/irq.h>
 #include <drivers/nvme.h>
 #include <drivers/pci.h>
-#include <drivers/pci_regs.h>
 #include <drivers/smmu_v3.h>
 #include <errno.h>
 #include <fmt.h>
@@ -222,12 +221,9 @@ static unsigned int reap(struct nvme_ctrl *c, struct nvme_queue *q)
  */
 static void mask_intx(struct nvme_ctrl *c, bool mask)
 {
-	u16 cmd = pci_read_config16(c->pdev, PCI_COMMAND);
-
 	c->irq_live = !mask;
 	wr32(c, mask ? NVME_REG_INTMS : NVME_REG_INTMC, NVME_INTM_VECTOR0);
-	cmd = mask ? (cmd | PCI_COMMAND_INTX_DISABLE) : (cmd & ~PCI_COMMAND_INTX_DISABLE);
-	pci_write_config16(c->pdev, PCI_COMMAND, cmd);
+	pci_set_intx(c->pdev, !mask);
 }
 
 /* From now on completion is polled: the device's INTx masked, the line handed back. */

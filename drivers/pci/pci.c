@@ -175,12 +175,14 @@ static void cfg_write8(const struct pci_host *h, u8 bus, u8 devfn, unsigned int 
 	cfg_complete(h, bus, devfn, off);
 }
 
-/* Two byte writes, low byte first: arch/mmio.h has no 16-bit accessor. */
+/* One 16-bit access: COMMAND's bits change together (ECAM takes 1, 2 and 4 bytes). */
 static void cfg_write16(const struct pci_host *h, u8 bus, u8 devfn, unsigned int off, u16 v)
 {
-	fw_assert(IS_ALIGNED(off, 2));
-	cfg_write8(h, bus, devfn, off, (u8)v);
-	cfg_write8(h, bus, devfn, off + 1, (u8)(v >> 8));
+	fw_assert(off < PCI_CFG_SIZE && IS_ALIGNED(off, 2));
+	if (!cfg_in_range(h, bus))
+		return;
+	mmio_write16(cfg_addr(h, bus, devfn, off), v);
+	cfg_complete(h, bus, devfn, off);
 }
 
 static u8 devfn_of(const struct pci_dev *p)
@@ -299,6 +301,17 @@ void pci_set_master(struct pci_dev *p, bool on)
 		cmd |= PCI_COMMAND_MASTER;
 	else
 		cmd &= (u16)~PCI_COMMAND_MASTER;
+	pci_write_config16(p, PCI_COMMAND, cmd);
+}
+
+void pci_set_intx(struct pci_dev *p, bool on)
+{
+	u16 cmd = pci_read_config16(p, PCI_COMMAND);
+
+	if (on)
+		cmd &= (u16)~PCI_COMMAND_INTX_DISABLE;
+	else
+		cmd |= PCI_COMMAND_INTX_DISABLE;
 	pci_write_config16(p, PCI_COMMAND, cmd);
 }
 

@@ -8,7 +8,6 @@
 #include <drivers/blockdev.h>
 #include <drivers/irq.h>
 #include <drivers/pci.h>
-#include <drivers/pci_regs.h>
 #include <drivers/smmu_v3.h>
 #include <drivers/virtio_blk.h>
 #include <drivers/virtio_regs.h>
@@ -94,15 +93,6 @@ static void vblk_irq(void *ctx)
 	}
 }
 
-static void set_intx(struct virtio_blk *vb, bool on)
-{
-	struct pci_dev *p = vb->vp.pdev;
-	u16 cmd = pci_read_config16(p, PCI_COMMAND);
-
-	cmd = on ? (u16)(cmd & ~PCI_COMMAND_INTX_DISABLE) : (u16)(cmd | PCI_COMMAND_INTX_DISABLE);
-	pci_write_config16(p, PCI_COMMAND, cmd);
-}
-
 static bool line_taken(u32 intid, unsigned int upto)
 {
 	unsigned int i;
@@ -128,7 +118,7 @@ static void vblk_take_irq(struct virtio_blk *vb, unsigned int idx)
 	vb->intid = 0;
 	if (!p->has_intx || irq_translate(&p->intx, &spec)) {
 		pr_warn("virtio-blk: %s: no usable INTx: completion is polled\n", p->bdf);
-		set_intx(vb, false);
+		pci_set_intx(vb->vp.pdev, false);
 		return;
 	}
 	if (!line_taken(spec.intid, idx)) {
@@ -136,19 +126,19 @@ static void vblk_take_irq(struct virtio_blk *vb, unsigned int idx)
 		if (ret) {
 			pr_warn("virtio-blk: %s: interrupt %u unavailable (%d): completion is "
 				"polled\n", p->bdf, spec.intid, ret);
-			set_intx(vb, false);
+			pci_set_intx(vb->vp.pdev, false);
 			return;
 		}
 	}
 	vb->intid = spec.intid;
-	set_intx(vb, true);
+	pci_set_intx(vb->vp.pdev, true);
 }
 
 static void use_polling(struct virtio_blk *vb)
 {
 	vb->irq_lost = true;
 	vb->intid = 0;
-	set_intx(vb, false);
+	pci_set_intx(vb->vp.pdev, false);
 	vring_set_interrupts(&vb->vq, false);
 }
 
@@ -574,7 +564,7 @@ static int vblk_probe(struct virtio_blk *vb, struct pci_dev *p, unsigned int idx
 		if (vb->intid && !line_taken(vb->intid, idx))
 			irq_release(vb->intid);
 		vb->intid = 0;
-		set_intx(vb, false);
+		pci_set_intx(vb->vp.pdev, false);
 		if (vb->ring)
 			dma_free_coherent(dev, vb->ring_size, vb->ring, vb->ring_dma);
 		dma_free_coherent(dev, sizeof(*vb->cmd), vb->cmd, vb->cmd_dma);

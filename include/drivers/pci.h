@@ -139,6 +139,12 @@ void pci_write_config32(const struct pci_dev *p, unsigned int off, u32 v);
 void pci_set_master(struct pci_dev *p, bool on);
 
 /*
+ * pci_set_intx() - let @p assert INTx (@on) or not: COMMAND's Interrupt
+ * Disable bit (PCI Local Bus 3.0 6.2.2; PCIe Base 4.0 7.5.1.1.3).
+ */
+void pci_set_intx(struct pci_dev *p, bool on);
+
+/*
  * pci_stop_dma() - take @p's DMA away from a device that did not stop when
  * told to (a reset that did not complete): clear Bus Master Enable, with
  * which the function "is not permitted to issue any Memory or I/O
